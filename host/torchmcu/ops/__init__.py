@@ -1,0 +1,27 @@
+"""The torchmcu operator library: importing it registers every `torchmcu::` op.
+
+One module per op (schema, reference, meta); see docs/ops.md.
+"""
+
+from torchmcu.ops import (  # noqa: F401  (registration happens on import)
+    add,
+    avg_pool2d,
+    batch_matmul,
+    conv2d,
+    depthwise_conv2d,
+    dequantize_per_tensor,
+    linear,
+    lut,
+    max_pool2d,
+    maximum,
+    minimum,
+    mul,
+    pad,
+    quantize_per_tensor,
+    softmax,
+    transpose,
+    transpose_conv2d,
+)
+from torchmcu.ops._library import all_ops, is_torchmcu_op, named_args
+
+__all__ = ["all_ops", "is_torchmcu_op", "named_args"]

@@ -1,0 +1,35 @@
+"""torchmcu::linear: int8 fully connected (arm_fully_connected_s8 / _per_channel_s8)."""
+
+import torch
+
+from torchmcu.ops._common import exact_float64, requantize_to_int8, to_int64_exact
+from torchmcu.ops._library import define_op
+
+ARGUMENTS = (
+    "Tensor input, Tensor weight, Tensor? bias, Tensor? kernel_sum, int input_offset, int output_offset, "
+    "Tensor multiplier, Tensor shift, int activation_min, int activation_max"
+)
+
+
+def kernel_sum(weight: torch.Tensor, bias: torch.Tensor | None, input_offset: int) -> torch.Tensor:
+    """`arm_vector_sum_s8`: bias[o] + input_offset * sum_i weight[o, i] (MVE's ctx.buf)."""
+    sums = weight.to(torch.int64).sum(dim=1) * input_offset
+    if bias is not None:
+        sums = sums + bias.to(torch.int64)
+    return sums.to(torch.int32)
+
+
+def _reference(input, weight, bias, kernel_sum, input_offset, output_offset, multiplier, shift,
+               activation_min, activation_max):
+    acc = to_int64_exact(exact_float64(input, input_offset) @ exact_float64(weight).T)
+    if bias is not None:
+        acc = acc + bias.to(torch.int64)
+    return requantize_to_int8(acc, multiplier, shift, output_offset, activation_min, activation_max)
+
+
+def _meta(input, weight, bias, kernel_sum, input_offset, output_offset, multiplier, shift,
+          activation_min, activation_max):
+    return input.new_empty((*input.shape[:-1], weight.shape[0]), dtype=torch.int8)
+
+
+linear = define_op("linear", ARGUMENTS, _reference, _meta)

@@ -1,0 +1,23 @@
+"""torchmcu::quantize_per_tensor: float32 -> int8 at the model boundary."""
+
+import numpy as np
+import torch
+
+from torchmcu.ops._library import define_op
+
+
+def _reference(input: torch.Tensor, scale: float, zero_point: int) -> torch.Tensor:
+    # The kernel multiplies by 1.0f/scale in float32 and rounds half to even
+    # (nearbyintf), so the reference does exactly that.
+    inverse_scale = np.float32(1.0) / np.float32(scale)
+    scaled = input.to(torch.float32) * torch.tensor(inverse_scale, dtype=torch.float32)
+    return torch.clamp(torch.round(scaled) + zero_point, -128, 127).to(torch.int8)
+
+
+def _meta(input: torch.Tensor, scale: float, zero_point: int) -> torch.Tensor:
+    return torch.empty_like(input, dtype=torch.int8)
+
+
+quantize_per_tensor = define_op(
+    "quantize_per_tensor", "Tensor input, float scale, int zero_point", _reference, _meta
+)
