@@ -1,0 +1,208 @@
+"""The compile pipeline: nn.Module -> int8 torchmcu program (.pte + plan), in named stages."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import torch
+from torch.fx import GraphModule
+
+import torchmcu.ops  # noqa: F401  (registers torchmcu::)
+from torchmcu import __version__
+from torchmcu.errors import CompileError
+from torchmcu.passes import PlanScratchPass, lowering_passes, pre_quantization_passes
+from torchmcu.passes.lower_quantized_ops_pass import NotLoweredOp, source_location
+from torchmcu.plan import read_plan
+from torchmcu.target import Target, parse_target
+
+Calibration = Sequence[tuple[torch.Tensor, ...]]
+
+
+@dataclass
+class CompiledProgram:
+    """A compiled model: program bytes, its plan, and the lowered graph (the Python reference)."""
+
+    pte: bytes
+    plan: dict[str, Any]
+    target: Target
+    reference: GraphModule
+    not_lowered: list[NotLoweredOp] = field(default_factory=list)
+
+    def run_reference(self, *inputs: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """Run the lowered graph with the torchmcu Python references (the specification)."""
+        out = self.reference(*inputs)
+        return tuple(out) if isinstance(out, (tuple, list)) else (out,)
+
+    def save(self, directory: str | Path, name: str) -> dict[str, Path]:
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        paths = {"pte": directory / f"{name}.pte", "plan": directory / f"{name}.plan.json"}
+        paths["pte"].write_bytes(self.pte)
+        paths["plan"].write_text(json.dumps(self.plan, indent=2) + "\n")
+        return paths
+
+
+def _check_inputs(example_inputs: tuple) -> None:
+    if not isinstance(example_inputs, tuple) or not example_inputs:
+        raise CompileError("example_inputs() must return a non-empty tuple of tensors")
+    for i, x in enumerate(example_inputs):
+        if not isinstance(x, torch.Tensor):
+            raise CompileError(f"example input {i} is a {type(x).__name__}, expected a torch.Tensor")
+        if x.dtype != torch.float32:
+            raise CompileError(
+                f"example input {i} has dtype {x.dtype}; torchmcu compiles float32 models "
+                "(call model.float() and pass float32 inputs)"
+            )
+
+
+def _check_module(module: torch.nn.Module) -> None:
+    for name, tensor in list(module.named_parameters()) + list(module.named_buffers()):
+        if tensor.is_floating_point() and tensor.dtype != torch.float32:
+            raise CompileError(
+                f"parameter {name!r} has dtype {tensor.dtype}; torchmcu compiles float32 models (call model.float())"
+            )
+
+
+def export_model(module: torch.nn.Module, example_inputs: tuple) -> GraphModule:
+    """Stage 1: torch.export to a static-shape aten graph module."""
+    try:
+        exported = torch.export.export(module, example_inputs, strict=False)
+    except Exception as error:  # torch.export raises many types; one message for the user
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise CompileError(f"torch.export failed: {type(error).__name__}: {first_line}") from error
+    for node in exported.graph.nodes:
+        value = node.meta.get("val")
+        if isinstance(value, torch.Tensor) and any(not isinstance(d, int) for d in value.shape):
+            raise CompileError(f"dynamic shape at {node.name} ({source_location(node)}): torchmcu plans static shapes")
+        if node.op == "call_function" and node.target in (torch.ops.higher_order.cond, torch.ops.higher_order.while_loop):
+            raise CompileError(
+                f"data-dependent control flow ({node.target.__name__}) at {source_location(node)}: "
+                "a static int8 program cannot branch; remove the branch or make it depend on Python values"
+            )
+    return exported.module(check_guards=False)
+
+
+def quantize(graph: GraphModule, calibration: Calibration, progress: Callable | None = None) -> GraphModule:
+    """Stage 2: PT2E int8 quantization with torchmcu's quantizer and calibration data."""
+    from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_pt2e
+
+    from torchmcu.quantizer import TorchMcuQuantizer
+
+    for p in pre_quantization_passes():
+        graph = p(graph).graph_module
+    prepared = prepare_pt2e(graph, TorchMcuQuantizer())
+    samples = progress(calibration) if progress else calibration
+    with torch.no_grad():
+        for sample in samples:
+            prepared(*sample)
+    return convert_pt2e(prepared)
+
+
+def propagate_static_shapes(graph: GraphModule, example_inputs: tuple) -> None:
+    """Give every node a fake value with the concrete shapes of `example_inputs`.
+
+    convert_pt2e leaves some nodes without metadata and some with symbolic
+    sizes; lowering needs plain integers.
+    """
+    from torch._subclasses import FakeTensorMode
+    from torch.fx.passes.fake_tensor_prop import FakeTensorProp
+
+    mode = FakeTensorMode(allow_non_fake_inputs=True)
+    FakeTensorProp(graph, mode).propagate(*[mode.from_tensor(x) for x in example_inputs])
+
+
+def lower(graph: GraphModule, target: Target, example_inputs: tuple) -> tuple[GraphModule, list[NotLoweredOp]]:
+    """Stage 3: quantized aten graph -> torchmcu ops, NHWC inside."""
+    propagate_static_shapes(graph, example_inputs)
+    not_lowered: list[NotLoweredOp] = []
+    for p in lowering_passes(target):
+        graph = p(graph).graph_module
+        not_lowered.extend(getattr(p, "not_lowered", []))
+    return graph, not_lowered
+
+
+def remaining_float_ops(graph: GraphModule, reasons: list[NotLoweredOp]) -> list[NotLoweredOp]:
+    """Every compute op that is not a torchmcu kernel (views are free)."""
+    explained = {r.node: r for r in reasons}
+    free = {torch.ops.aten.view.default}
+    result = []
+    for node in graph.graph.nodes:
+        if node.op != "call_function" or node.target in free:
+            continue
+        if getattr(node.target, "namespace", None) == "torchmcu":
+            continue
+        if node.name in explained:
+            result.append(explained[node.name])
+        else:
+            result.append(NotLoweredOp(str(node.target), node.name, "no torchmcu lowering for this op",
+                                       source_location(node)))
+    return result
+
+
+def to_program(graph: GraphModule, example_inputs: tuple, target: Target) -> bytes:
+    """Stage 4: export the torchmcu graph, plan scratch + activations in one arena, serialize."""
+    from executorch.exir import EdgeCompileConfig, ExecutorchBackendConfig, to_edge
+    from executorch.exir.passes import MemoryPlanningPass
+
+    exported = torch.export.export(graph, example_inputs, strict=False)
+    edge = to_edge(exported, compile_config=EdgeCompileConfig(_check_ir_validity=False))
+    edge = edge.transform([PlanScratchPass(target.isa)])
+    program = edge.to_executorch(
+        ExecutorchBackendConfig(
+            # Inputs and outputs live in the arena too: one buffer holds everything.
+            memory_planning_pass=MemoryPlanningPass(alloc_graph_input=True, alloc_graph_output=True),
+            extract_delegate_segments=False,
+        )
+    )
+    return program.buffer
+
+
+def compile(
+    module: torch.nn.Module,
+    example_inputs: tuple,
+    target: str | Target = "cortex-m55",
+    calibration: Calibration | None = None,
+    strict: bool = False,
+    progress: Callable | None = None,
+) -> CompiledProgram:
+    """Compile `module` to an int8 torchmcu program for a Cortex-M target.
+
+    `calibration` is a list of input tuples; without it random data is used
+    (with a warning: the scales will not fit real data). `strict` makes any op
+    that cannot be lowered an error instead of a warning.
+    """
+    target = target if isinstance(target, Target) else parse_target(target)
+    _check_inputs(example_inputs)
+    _check_module(module)
+    module = module.eval()
+    if calibration is None:
+        warnings.warn(
+            "no calibration data: calibrating on random inputs, so int8 scales will not match real data; "
+            "define calibration_data() in the model file",
+            stacklevel=2,
+        )
+        generator = torch.Generator().manual_seed(0)
+        calibration = [tuple(torch.randn(x.shape, generator=generator) for x in example_inputs) for _ in range(8)]
+    graph = export_model(module, example_inputs)
+    quantized = quantize(graph, calibration, progress)
+    lowered, reasons = lower(quantized, target, example_inputs)
+    not_lowered = remaining_float_ops(lowered, reasons)
+    if not_lowered:
+        listing = "\n".join(f"  {r.op} ({r.node}) at {r.source}: {r.reason}" for r in not_lowered)
+        if strict:
+            raise CompileError(f"{len(not_lowered)} op(s) could not be lowered to torchmcu kernels:\n{listing}")
+        warnings.warn(f"{len(not_lowered)} op(s) stay as portable float ops:\n{listing}", stacklevel=2)
+    pte = to_program(lowered, example_inputs, target)
+    plan = read_plan(pte)
+    plan.update({
+        "torchmcu_version": __version__,
+        "target": target.name,
+        "isa": target.isa,
+        "not_lowered": [vars(r) for r in not_lowered],
+        "method_allocator_bytes": None,
+    })
+    return CompiledProgram(pte=pte, plan=plan, target=target, reference=lowered, not_lowered=not_lowered)

@@ -1,0 +1,49 @@
+"""linear (and addmm, should decomposition produce one) -> torchmcu::linear."""
+
+from __future__ import annotations
+
+from torch.fx import Node
+
+from torchmcu.lowering import LoweringContext, NotLowerable, aten, mcu, register_lowering
+from torchmcu.ops import named_args
+from torchmcu.ops.linear import kernel_sum
+
+
+def _lower(ctx: LoweringContext, input_arg, weight_arg, bias_arg) -> Node:
+    x = ctx.quantized_input(input_arg)
+    weight, w_scales, axis = ctx.per_channel_weight(weight_arg)
+    if axis != 0:
+        raise NotLowerable("linear weights must be quantized per output feature")
+    scales = x.qparams.scale * w_scales
+    multiplier, shift = ctx.requant_params(scales / ctx.out.scale)
+    bias = ctx.int32_bias(bias_arg, scales)
+    act_min, act_max = ctx.activation_range()
+    sums = None
+    if ctx.target.isa == "mve":
+        # CMSIS-NN's MVE kernel reads bias + input_offset * row sums from ctx.buf:
+        # computed here once instead of on every call.
+        bias_values = None if bias is None else ctx.gm.get_buffer(bias.target)
+        sums = ctx.add_constant(kernel_sum(weight, bias_values, x.qparams.offset), "kernel_sum")
+    w = ctx.add_constant(weight, "weight")
+    return ctx.call(
+        mcu.linear.default, x.node, w, bias, sums, x.qparams.offset, ctx.out.zero_point, multiplier, shift,
+        act_min, act_max,
+    )
+
+
+@register_lowering(aten.linear.default)
+def lower_linear(ctx: LoweringContext, node: Node) -> Node:
+    args = named_args(node)
+    return _lower(ctx, args["input"], args["weight"], args["bias"])
+
+
+@register_lowering(aten.addmm.default)
+def lower_addmm(ctx: LoweringContext, node: Node) -> Node:
+    """addmm(bias, x, w.T): what `linear` becomes if something decomposes it."""
+    args = named_args(node)
+    if args.get("beta", 1) != 1 or args.get("alpha", 1) != 1:
+        raise NotLowerable("addmm with alpha/beta != 1")
+    weight_t = args["mat2"]
+    if not (isinstance(weight_t, Node) and weight_t.target in (aten.t.default, aten.permute.default)):
+        raise NotLowerable("addmm whose weight is not a transposed constant")
+    return _lower(ctx, args["mat1"], weight_t.args[0], args["self"])

@@ -1,0 +1,54 @@
+"""The torchmcu pass pipeline, in compile order.
+
+Graph-module passes run on the converted PT2E graph (before re-export); the
+edge pass runs on the edge program just before `to_executorch`.
+"""
+
+from __future__ import annotations
+
+from torch.fx.passes.infra.pass_base import PassBase
+
+from torchmcu.passes.fold_batch_norm_pass import FoldBatchNormPass
+from torchmcu.passes.fold_transposes_pass import FoldTransposesPass
+from torchmcu.passes.fuse_views_pass import FuseViewsPass
+from torchmcu.passes.lower_boundary_qdq_pass import LowerBoundaryQDQPass
+from torchmcu.passes.lower_quantized_ops_pass import LowerQuantizedOpsPass
+from torchmcu.passes.plan_scratch_pass import PlanScratchPass
+
+
+def pre_quantization_passes() -> list[PassBase]:
+    """On the exported float graph, before observers are inserted."""
+    return [
+        # Linear + BatchNorm1d (conv + BN is folded by torchao's prepare_pt2e):
+        # must happen before observers so the folded weights are what gets quantized.
+        FoldBatchNormPass(),
+    ]
+
+
+def lowering_passes(target) -> list[PassBase]:
+    """On the converted (Q/DQ) graph, producing the torchmcu graph."""
+    return [
+        # 1. Fold Q/DQ + fused activation into each op's integer parameters.
+        LowerQuantizedOpsPass(target),
+        # 2. Only model-boundary (and fallback) float<->int8 crossings remain.
+        LowerBoundaryQDQPass(),
+        # 3. Layout: cancel the NHWC<->NCHW transposes between lowered ops;
+        #    views in between must be fused first for conv1d chains, and
+        #    folding transposes can expose new view chains, so both run twice.
+        FuseViewsPass(),
+        FoldTransposesPass(),
+        FuseViewsPass(),
+        FoldTransposesPass(),
+    ]
+
+
+__all__ = [
+    "FoldBatchNormPass",
+    "FoldTransposesPass",
+    "FuseViewsPass",
+    "LowerBoundaryQDQPass",
+    "LowerQuantizedOpsPass",
+    "PlanScratchPass",
+    "lowering_passes",
+    "pre_quantization_passes",
+]

@@ -1,0 +1,67 @@
+"""FoldBatchNormPass: linear -> batch_norm (inference) folds into the linear's weights."""
+
+from __future__ import annotations
+
+import torch
+from torch.fx import GraphModule, Node
+from torch.fx.passes.infra.pass_base import PassBase, PassResult
+
+aten = torch.ops.aten
+
+
+def _attr(gm: GraphModule, node: object) -> torch.Tensor | None:
+    if not (isinstance(node, Node) and node.op == "get_attr"):
+        return None
+    value = gm
+    for part in node.target.split("."):
+        value = getattr(value, part)
+    return value.detach()
+
+
+def _set_attr(gm: GraphModule, name: str, value: torch.Tensor) -> Node:
+    gm.register_buffer(name, value)
+    return gm.graph.get_attr(name)
+
+
+class FoldBatchNormPass(PassBase):
+    """Fold inference-mode batch norm into the linear layer that feeds it.
+
+    Expects: an exported float graph module (`aten.batch_norm` in eval mode,
+    constants as get_attr). torchao's prepare_pt2e folds conv + BN itself; this
+    covers linear + BatchNorm1d (MLPerf Tiny's DeepAutoEncoder).
+    Leaves: `linear(x, W', b')` with W' = W * g, b' = (b - mean) * g + beta,
+    g = gamma / sqrt(var + eps); the batch_norm node removed.
+    """
+
+    def call(self, gm: GraphModule) -> PassResult:
+        modified = False
+        for node in list(gm.graph.nodes):
+            if node.op != "call_function" or node.target != aten.batch_norm.default:
+                continue
+            linear = node.args[0]
+            if not (isinstance(linear, Node) and linear.target == aten.linear.default and len(linear.users) == 1):
+                continue
+            weight = _attr(gm, linear.args[1])
+            bias = _attr(gm, linear.args[2]) if len(linear.args) > 2 and linear.args[2] is not None else None
+            gamma, beta, mean, var = (_attr(gm, a) for a in node.args[1:5])
+            training, eps = node.args[5], node.args[7]
+            if training or weight is None or mean is None or var is None:
+                continue
+            gamma = torch.ones_like(mean) if gamma is None else gamma
+            beta = torch.zeros_like(mean) if beta is None else beta
+            bias = torch.zeros_like(mean) if bias is None else bias
+            g = gamma / torch.sqrt(var + eps)
+            with gm.graph.inserting_before(linear):
+                w_node = _set_attr(gm, f"_torchmcu_bn_folded_weight_{linear.name}", weight * g[:, None])
+                b_node = _set_attr(gm, f"_torchmcu_bn_folded_bias_{linear.name}", (bias - mean) * g + beta)
+            # Same shapes as the tensors they replace: the linear weight and BN's running mean.
+            w_node.meta["val"] = linear.args[1].meta.get("val")
+            b_node.meta["val"] = node.args[3].meta.get("val")
+            linear.args = (linear.args[0], w_node, b_node)
+            linear.meta["val"] = node.meta.get("val", linear.meta.get("val"))
+            node.replace_all_uses_with(linear)
+            gm.graph.erase_node(node)
+            modified = True
+        gm.graph.eliminate_dead_code()
+        gm.recompile()
+        return PassResult(gm, modified)

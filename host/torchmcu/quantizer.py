@@ -1,0 +1,188 @@
+"""The torchmcu PT2E quantizer: CMSIS-NN's int8 scheme as torchao annotations.
+
+* activations: int8 per-tensor asymmetric;
+* conv/linear weights: int8 symmetric per output channel ([-127, 127]); the
+  float bias stays float and becomes int32 (scale = s_in * s_w[o]) when lowered;
+* fused patterns: conv/linear (+ relu/relu6/hardtanh/clamp), add (+relu), mul;
+* pass-through ops share their input's qparams (view/reshape/flatten/permute/
+  transpose/max_pool/avg_pool/mean/dropout/relu/hardtanh/clamp/pad/min/max),
+  so they lower to pure data movement (or nothing);
+* softmax output is fixed to scale 1/256, zero point -128 (CMSIS-NN's choice);
+* elementwise activations (sigmoid, tanh, hardswish, ...) get their own
+  output observer and become a 256-entry lookup table.
+"""
+
+from __future__ import annotations
+
+import operator
+
+import torch
+from torch.fx import Node
+from torchao.quantization.pt2e.observer import MinMaxObserver, PerChannelMinMaxObserver
+from torchao.quantization.pt2e.quantizer import (
+    FixedQParamsQuantizationSpec,
+    QuantizationAnnotation,
+    QuantizationSpec,
+    Quantizer,
+    SharedQuantizationSpec,
+)
+
+aten = torch.ops.aten
+
+# Smallest scale an observer may produce: a constant or all-zero tensor must
+# still get a finite, non-zero scale (never NaN/inf multipliers).
+_EPS = 2.0**-20
+
+ACTIVATION = QuantizationSpec(
+    dtype=torch.int8,
+    quant_min=-128,
+    quant_max=127,
+    qscheme=torch.per_tensor_affine,
+    observer_or_fake_quant_ctr=MinMaxObserver.with_args(eps=_EPS),
+)
+SOFTMAX_OUTPUT = FixedQParamsQuantizationSpec(
+    dtype=torch.int8, scale=1.0 / 256.0, zero_point=-128, quant_min=-128, quant_max=127,
+    qscheme=torch.per_tensor_affine,
+)
+
+
+def weight_spec(channel_axis: int) -> QuantizationSpec:
+    return QuantizationSpec(
+        dtype=torch.int8,
+        quant_min=-127,
+        quant_max=127,
+        qscheme=torch.per_channel_symmetric,
+        ch_axis=channel_axis,
+        is_dynamic=False,
+        observer_or_fake_quant_ctr=PerChannelMinMaxObserver.with_args(eps=_EPS),
+    )
+
+
+WEIGHTED_OPS = {
+    aten.conv1d.default: 0,
+    aten.conv2d.default: 0,
+    aten.conv1d.padding: 0,
+    aten.conv2d.padding: 0,
+    aten.linear.default: 0,
+    # ConvTranspose2d weights are [C_in, C_out/groups, kh, kw].
+    aten.conv_transpose2d.input: 1,
+}
+ACTIVATION_TAILS = {
+    aten.relu.default, aten.relu_.default, aten.hardtanh.default, aten.hardtanh_.default,
+    aten.clamp.default, aten.relu6.default,
+}
+BINARY_OPS = {aten.add.Tensor, aten.add_.Tensor, aten.mul.Tensor, aten.mul_.Tensor}
+MATMUL_OPS = {aten.matmul.default, aten.bmm.default}
+SOFTMAX_OPS = {aten.softmax.int, aten._softmax.default}
+TABLE_OPS = {
+    aten.sigmoid.default, aten.tanh.default, aten.hardswish.default, aten.hardswish_.default,
+    aten.hardsigmoid.default, aten.hardsigmoid_.default, aten.gelu.default, aten.silu.default,
+    aten.silu_.default,
+}
+SHARED_QPARAM_OPS = {
+    aten.max_pool2d.default, aten.max_pool1d.default, aten.avg_pool2d.default, aten.avg_pool1d.default,
+    aten.adaptive_avg_pool2d.default, aten.adaptive_avg_pool1d.default, aten.mean.dim,
+    aten.dropout.default, aten.view.default, aten.reshape.default, aten.flatten.using_ints,
+    aten.permute.default, aten.transpose.int, aten.squeeze.dim, aten.squeeze.dims, aten.unsqueeze.default,
+    aten.contiguous.default, aten.clone.default, aten.constant_pad_nd.default, aten.pad.default,
+    aten.minimum.default, aten.maximum.default, aten.t.default,
+} | ACTIVATION_TAILS
+
+
+def _is_float_activation(arg: object) -> bool:
+    if not isinstance(arg, Node):
+        return False
+    val = arg.meta.get("val")
+    return isinstance(val, torch.Tensor) and val.dtype == torch.float32
+
+
+def _annotated(node: Node) -> bool:
+    annotation = node.meta.get("quantization_annotation")
+    return annotation is not None and annotation._annotated
+
+
+def _annotate(node: Node, inputs: dict[Node, object], output: object | None) -> None:
+    node.meta["quantization_annotation"] = QuantizationAnnotation(
+        input_qspec_map=inputs, output_qspec=output, _annotated=True
+    )
+
+
+def _fused_tail(node: Node) -> Node | None:
+    """The activation applied to `node`'s only use, if it can fold into the kernel."""
+    if len(node.users) != 1:
+        return None
+    (user,) = node.users
+    if user.target in ACTIVATION_TAILS and not _annotated(user):
+        return user
+    return None
+
+
+class TorchMcuQuantizer(Quantizer):
+    """Annotates an exported graph with CMSIS-NN's int8 scheme (see module docstring)."""
+
+    def annotate(self, model: torch.fx.GraphModule) -> torch.fx.GraphModule:
+        for node in model.graph.nodes:
+            if node.op != "call_function" or _annotated(node):
+                continue
+            if node.target in WEIGHTED_OPS:
+                self._annotate_weighted(node)
+            elif node.target in BINARY_OPS:
+                self._annotate_binary(node)
+            elif node.target in MATMUL_OPS:
+                self._annotate_inputs_and_output(node, node.args[:2], ACTIVATION)
+            elif node.target in SOFTMAX_OPS:
+                self._annotate_inputs_and_output(node, node.args[:1], SOFTMAX_OUTPUT)
+            elif node.target in TABLE_OPS:
+                self._annotate_inputs_and_output(node, node.args[:1], ACTIVATION)
+            elif node.target in SHARED_QPARAM_OPS:
+                self._annotate_shared(node)
+        return model
+
+    def validate(self, model: torch.fx.GraphModule) -> None:
+        pass
+
+    def _annotate_weighted(self, node: Node) -> None:
+        x, weight = node.args[0], node.args[1]
+        if not _is_float_activation(x) or not isinstance(weight, Node):
+            return
+        inputs = {x: ACTIVATION, weight: weight_spec(WEIGHTED_OPS[node.target])}
+        tail = _fused_tail(node)
+        if tail is None:
+            _annotate(node, inputs, ACTIVATION)
+            return
+        _annotate(node, inputs, None)
+        _annotate(tail, {}, ACTIVATION)
+
+    def _annotate_binary(self, node: Node) -> None:
+        operands = [a for a in node.args[:2] if _is_float_activation(a)]
+        if not operands:
+            return
+        inputs = {a: ACTIVATION for a in operands}
+        tail = _fused_tail(node) if node.target in (aten.add.Tensor, aten.add_.Tensor) else None
+        if tail is not None and tail.target in (aten.relu.default, aten.relu_.default):
+            _annotate(node, inputs, None)
+            _annotate(tail, {}, ACTIVATION)
+        else:
+            _annotate(node, inputs, ACTIVATION)
+
+    def _annotate_inputs_and_output(self, node: Node, args, output) -> None:
+        operands = [a for a in args if _is_float_activation(a)]
+        if len(operands) != len(args):
+            return
+        _annotate(node, {a: ACTIVATION for a in operands}, output)
+
+    def _annotate_shared(self, node: Node) -> None:
+        first = node.args[0]
+        if not _is_float_activation(first):
+            return
+        inputs: dict[Node, object] = {first: ACTIVATION}
+        shared = SharedQuantizationSpec((first, node))
+        # minimum/maximum: CMSIS-NN compares raw int8, so both inputs share one scale.
+        for other in node.args[1:2]:
+            if _is_float_activation(other) and node.target in (aten.minimum.default, aten.maximum.default):
+                inputs[other] = shared
+        _annotate(node, inputs, shared)
+
+
+def is_getitem(node: Node) -> bool:
+    return node.op == "call_function" and node.target is operator.getitem
