@@ -104,9 +104,20 @@ def read_plan(pte: bytes) -> dict[str, Any]:
                 "arena_offset": outputs[0]["arena_offset"] if outputs else None,
             })
 
+    def io(indices: list[int]) -> list[dict[str, Any]]:
+        result = []
+        for value_index in indices:
+            tensor = values[value_index].val
+            if isinstance(tensor, Tensor):
+                result.append({"shape": list(tensor.sizes), "dtype": _dtype(tensor)[0], "bytes": _nbytes(tensor),
+                               "arena_offset": _arena_offset(tensor)})
+        return result
+
     buffer_sizes = list(plan.non_const_buffer_sizes)
     return {
         "method": plan.name,
+        "program_inputs": io(plan.inputs),
+        "program_outputs": io(plan.outputs),
         "ops": ops,
         # Buffer 0 is reserved by ExecuTorch; the rest are the planned arenas.
         "arena_bytes": int(sum(buffer_sizes[1:])),

@@ -1,0 +1,62 @@
+"""Compare host-kernel outputs with the Python reference (bit for bit) and with float."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+EXIT_MISMATCH = 3
+
+
+def sqnr_db(reference: np.ndarray, approximation: np.ndarray) -> float:
+    """Signal-to-quantization-noise ratio in dB (inf when identical)."""
+    reference = np.asarray(reference, dtype=np.float64).ravel()
+    noise = reference - np.asarray(approximation, dtype=np.float64).ravel()
+    noise_power = float(np.sum(noise**2))
+    if noise_power == 0.0:
+        return float("inf")
+    return float(10 * np.log10(max(float(np.sum(reference**2)), 1e-30) / noise_power))
+
+
+def output_scales(reference: torch.fx.GraphModule) -> list[float | None]:
+    """Per model output: the scale of the dequantize that produces it (None if not dequantized)."""
+    output_node = next(n for n in reference.graph.nodes if n.op == "output")
+    results = output_node.args[0]
+    results = results if isinstance(results, (tuple, list)) else (results,)
+    scales = []
+    for node in results:
+        if getattr(node, "target", None) == torch.ops.torchmcu.dequantize_per_tensor.default:
+            scales.append(float(node.args[1]))
+        else:
+            scales.append(None)
+    return scales
+
+
+def compare_with_reference(model_path: Path, pte: bytes, inputs: list[np.ndarray], outputs: list[np.ndarray],
+                           plan: dict) -> int:
+    """Recompile `model_path` (deterministic), run its reference and float model on `inputs`, report."""
+    from torchmcu.compiler import compile as compile_model
+    from torchmcu.model_file import load_model_file
+
+    model = load_model_file(model_path)
+    program = compile_model(model.module, model.example_inputs, target=plan.get("target") or "cortex-m55",
+                            calibration=model.calibration)
+    if program.pte != pte:
+        print("warning: recompiling the model file did not reproduce this .pte byte for byte; "
+              "the reference may not correspond to it")
+    tensors = [torch.from_numpy(np.ascontiguousarray(x)) for x in inputs]
+    reference = [r.detach().numpy() for r in program.run_reference(*tensors)]
+    with torch.no_grad():
+        floats = model.module.eval()(*tensors)
+    floats = [f.numpy() for f in (floats if isinstance(floats, (tuple, list)) else (floats,))]
+    exact = True
+    for i, (ours, ref, flt, scale) in enumerate(zip(outputs, reference, floats, output_scales(program.reference))):
+        diff = np.abs(ours.astype(np.float64) - ref.astype(np.float64))
+        max_lsb = float(diff.max() / scale) if scale else float(diff.max())
+        exact &= bool(np.array_equal(ours, ref))
+        print(f"output {i}: kernels vs reference max {max_lsb:.3g} LSB "
+              f"({'bit-exact' if np.array_equal(ours, ref) else 'MISMATCH'}); "
+              f"SQNR vs float {sqnr_db(flt, ours):.2f} dB")
+    return 0 if exact else EXIT_MISMATCH

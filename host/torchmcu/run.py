@@ -1,0 +1,113 @@
+"""`torchmcu run`: execute a .pte on the host with the torchmcu C++ kernels and runner."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+import numpy as np
+
+from torchmcu.errors import TorchMcuError
+
+_NUMPY_DTYPES = {"int8": np.int8, "uint8": np.uint8, "int16": np.int16, "int32": np.int32, "int64": np.int64,
+                 "float32": np.float32, "float64": np.float64, "bool": np.bool_}
+
+
+def program_io(plan: dict) -> tuple[list[dict], list[dict]]:
+    """Shapes/dtypes of the method's inputs and outputs, from the plan read off the .pte."""
+    return plan["program_inputs"], plan["program_outputs"]
+
+
+def run_program(pte: bytes, inputs: list[np.ndarray], config=None) -> tuple[list[np.ndarray], dict]:
+    """Run `pte` on the host runner; returns (outputs, stats)."""
+    from torchmcu.native import BuildConfig, HostRunner
+    from torchmcu.plan import read_plan
+
+    plan = read_plan(pte)
+    expected_inputs, expected_outputs = program_io(plan)
+    if len(inputs) != len(expected_inputs):
+        raise TorchMcuError(f"the program takes {len(expected_inputs)} input(s), got {len(inputs)}")
+    prepared = []
+    for i, (array, spec) in enumerate(zip(inputs, expected_inputs)):
+        dtype = _NUMPY_DTYPES[spec["dtype"]]
+        if list(array.shape) != spec["shape"]:
+            raise TorchMcuError(f"input {i} has shape {list(array.shape)}, the program expects {spec['shape']}")
+        if array.dtype != dtype:
+            raise TorchMcuError(f"input {i} has dtype {array.dtype}, the program expects {spec['dtype']}")
+        prepared.append(np.ascontiguousarray(array))
+    runner = HostRunner(pte, config=config or BuildConfig())
+    runner.run(*prepared)
+    outputs = []
+    for i, spec in enumerate(expected_outputs):
+        raw = runner.output_bytes(i)
+        outputs.append(np.frombuffer(raw, dtype=_NUMPY_DTYPES[spec["dtype"]]).reshape(spec["shape"]).copy())
+    stats = {"method_pool_used": runner.method_pool_used, "arena_bytes": runner.planned_arena_bytes,
+             "checksums": [runner.fnv1a32(o.tobytes()) for o in outputs]}
+    return outputs, stats
+
+
+def measure_method_allocator_bytes(pte: bytes) -> int:
+    """Method-allocator bytes a load takes on this (64-bit) host: an upper bound for Cortex-M."""
+    from torchmcu.native import HostRunner
+
+    return HostRunner(pte).method_pool_used
+
+
+def _load_inputs(args, plan) -> list[np.ndarray]:
+    specs, _ = program_io(plan)
+    if args.random:
+        rng = np.random.default_rng(args.seed)
+        return [rng.standard_normal(s["shape"]).astype(_NUMPY_DTYPES[s["dtype"]]) for s in specs]
+    if not args.input:
+        raise TorchMcuError("give --input x.npy for each program input, or --random")
+    arrays = []
+    for path in args.input:
+        try:
+            arrays.append(np.load(path))
+        except (OSError, ValueError) as error:
+            raise TorchMcuError(f"{path}: cannot read as .npy ({error})") from error
+    return arrays
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from torchmcu.native import BuildConfig
+    from torchmcu.plan import read_plan
+
+    path = Path(args.program)
+    if not path.is_file():
+        raise TorchMcuError(f"{path}: no such file")
+    pte = path.read_bytes()
+    try:
+        plan = read_plan(pte)
+    except Exception as error:
+        raise TorchMcuError(f"{path}: not a readable ExecuTorch program ({type(error).__name__})") from error
+    inputs = _load_inputs(args, plan)
+    config = BuildConfig(backend=args.backend, cmsis_nn_path=os.environ.get("CMSIS_NN_PATH"))
+    outputs, stats = run_program(pte, inputs, config)
+    for i, (output, checksum) in enumerate(zip(outputs, stats["checksums"])):
+        print(f"output {i}: shape {list(output.shape)} {output.dtype} checksum 0x{checksum:08x}")
+        print(f"  {np.array2string(output.flatten()[:16], precision=5)}{' ...' if output.size > 16 else ''}")
+    print(f"arena {stats['arena_bytes']} B, method pool used {stats['method_pool_used']} B (64-bit host)")
+    if args.output:
+        np.savez(args.output, *outputs)
+    if args.compare:
+        from torchmcu.compare import compare_with_reference
+
+        return compare_with_reference(Path(args.compare), pte, inputs, outputs, plan)
+    return 0
+
+
+def add_run_parser(sub) -> None:
+    p = sub.add_parser("run", help="run a .pte on the host with the torchmcu kernels")
+    p.add_argument("program")
+    p.add_argument("--input", action="append", help=".npy file per program input (repeat in order)")
+    p.add_argument("--random", action="store_true", help="random float inputs")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--output", help="write outputs to this .npz")
+    p.add_argument("--backend", default="portable", choices=("portable", "cmsis_nn"),
+                   help="kernel backend (cmsis_nn needs CMSIS_NN_PATH)")
+    p.add_argument("--compare", metavar="MODEL_PY",
+                   help="also run the Python reference and the float model; exit 0 only if bit-exact")
+    p.set_defaults(func=cmd_run)
+

@@ -1,0 +1,14 @@
+# The one list of torchmcu device sources, shared by the host build
+# (kernels/host), the Zephyr module and tests: runner + ExecuTorch op
+# adapters + the numeric core of the chosen backend.
+function(torchmcu_collect_sources out_var backend)
+  if(NOT backend STREQUAL "portable" AND NOT backend STREQUAL "cmsis_nn")
+    message(FATAL_ERROR "torchmcu backend must be 'portable' or 'cmsis_nn', got '${backend}'")
+  endif()
+  set(root "${CMAKE_CURRENT_FUNCTION_LIST_DIR}")
+  file(GLOB runner_sources CONFIGURE_DEPENDS "${root}/runner/*.cpp")
+  file(GLOB op_sources CONFIGURE_DEPENDS "${root}/ops/*.cpp")
+  file(GLOB common_sources CONFIGURE_DEPENDS "${root}/nn/common/*.c")
+  file(GLOB backend_sources CONFIGURE_DEPENDS "${root}/nn/${backend}/*.c")
+  set(${out_var} ${runner_sources} ${op_sources} ${common_sources} ${backend_sources} PARENT_SCOPE)
+endfunction()
