@@ -143,14 +143,22 @@ def remaining_float_ops(graph: GraphModule, reasons: list[NotLoweredOp]) -> list
     return result
 
 
-def to_program(graph: GraphModule, example_inputs: tuple, target: Target) -> bytes:
+def to_program(graph: GraphModule, example_inputs: tuple, target: Target, sizer) -> bytes:
     """Stage 4: export the torchmcu graph, plan scratch + activations in one arena, serialize."""
     from executorch.exir import EdgeCompileConfig, ExecutorchBackendConfig, to_edge
     from executorch.exir.passes import MemoryPlanningPass
 
+    from torchmcu.record import METHOD_NAME, record_for
+
     exported = torch.export.export(graph, example_inputs, strict=False)
-    edge = to_edge(exported, compile_config=EdgeCompileConfig(_check_ir_validity=False))
-    edge = edge.transform([PlanScratchPass(target.isa)])
+    record = record_for(target, sizer.SIZING_SOURCE, sizer.sizing_version())
+    edge = to_edge(
+        exported,
+        # The plan's assumptions travel with the program; the runner checks them before loading forward.
+        constant_methods={METHOD_NAME: record.as_tuple()},
+        compile_config=EdgeCompileConfig(_check_ir_validity=False),
+    )
+    edge = edge.transform([PlanScratchPass(target.isa, sizer)])
     program = edge.to_executorch(
         ExecutorchBackendConfig(
             # Inputs and outputs live in the arena too: one buffer holds everything.
@@ -168,16 +176,21 @@ def compile(
     calibration: Calibration | None = None,
     strict: bool = False,
     progress: Callable | None = None,
+    cmsis_nn_path: str | None = None,
 ) -> CompiledProgram:
     """Compile `module` to an int8 torchmcu program for a Cortex-M target.
 
     `calibration` is a list of input tuples; without it random data is used
     (with a warning: the scales will not fit real data). `strict` makes any op
-    that cannot be lowered an error instead of a warning.
+    that cannot be lowered an error instead of a warning. `cmsis_nn_path` (or
+    CMSIS_NN_PATH) sizes scratch with that CMSIS-NN checkout's own functions.
     """
+    from torchmcu.sizing import select_sizer
+
     target = target if isinstance(target, Target) else parse_target(target)
     _check_inputs(example_inputs)
     _check_module(module)
+    sizer = select_sizer(cmsis_nn_path)  # a bad checkout fails before the slow stages
     module = module.eval()
     if calibration is None:
         warnings.warn(
@@ -196,7 +209,7 @@ def compile(
         if strict:
             raise CompileError(f"{len(not_lowered)} op(s) could not be lowered to torchmcu kernels:\n{listing}")
         warnings.warn(f"{len(not_lowered)} op(s) stay as portable float ops:\n{listing}", stacklevel=2)
-    pte = to_program(lowered, example_inputs, target)
+    pte = to_program(lowered, example_inputs, target, sizer)
     plan = read_plan(pte)
     plan.update({
         "torchmcu_version": __version__,

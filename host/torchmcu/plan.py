@@ -50,8 +50,14 @@ def _out_argument_names(op_name: str, overload: str) -> list[str] | None:
 
 def read_plan(pte: bytes) -> dict[str, Any]:
     """The per-op plan and totals of the `forward` method of a serialized program."""
+    from torchmcu.record import read_record
+
     program = deserialize_pte_binary(pte).program
-    plan = program.execution_plan[0]
+    plans = {p.name: p for p in program.execution_plan}
+    if "forward" not in plans:
+        raise ValueError(f"the program has no forward method (methods: {', '.join(plans)})")
+    plan = plans["forward"]
+    record = read_record(program)
     values = plan.values
     operators = plan.operators
     ops: list[dict[str, Any]] = []
@@ -116,6 +122,7 @@ def read_plan(pte: bytes) -> dict[str, Any]:
     buffer_sizes = list(plan.non_const_buffer_sizes)
     return {
         "method": plan.name,
+        "record": record.describe() if record else None,
         "program_inputs": io(plan.inputs),
         "program_outputs": io(plan.outputs),
         "ops": ops,
@@ -159,6 +166,8 @@ def format_plan(plan: dict[str, Any]) -> str:
             f"{op['index']:>3}  {op['op']:<34} {str(out['shape']):<20} {op['scratch_bytes']:>8} {offset:>8}"
         )
     lines.append("")
+    if plan.get("record"):
+        lines.append("planned for: " + ", ".join(f"{k} {v}" for k, v in plan["record"].items()))
     for key, label in (
         ("arena_bytes", "arena bytes"),
         ("peak_scratch_bytes", "peak scratch bytes"),

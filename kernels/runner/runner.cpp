@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <executorch/runtime/platform/runtime.h>
+#include <torchmcu/build_info.h>
 
 namespace torchmcu {
 
@@ -27,6 +28,24 @@ using executorch::runtime::Span;
 namespace {
 
 constexpr const char* kMethodName = "forward";
+constexpr const char* kRecordMethodName = "torchmcu_record";
+constexpr size_t kRecordFields = 8;
+const char* const kIsaNames[] = {"scalar", "DSP", "MVE"};
+const char* const kCpuNames[] = {"cortex-m0", "cortex-m0plus", "cortex-m3", "cortex-m4", "cortex-m7",
+                                 "cortex-m23", "cortex-m33", "cortex-m35p", "cortex-m55", "cortex-m85"};
+
+const char* isa_name(int64_t isa) { return (isa >= 0 && isa <= 2) ? kIsaNames[isa] : "unknown"; }
+
+const char* cpu_name(int64_t cpu) { return (cpu >= 0 && cpu <= 9) ? kCpuNames[cpu] : "cortex-m?"; }
+
+/* The target suffix that makes the host plan for the firmware's ISA. */
+const char* target_suffix_for(int64_t firmware_isa) {
+  switch (firmware_isa) {
+    case TORCHMCU_ISA_DSP: return "+nomve";
+    case TORCHMCU_ISA_SCALAR: return "+nomve+nodsp or a scalar core";
+    default: return "";
+  }
+}
 constexpr size_t kArenaAlignment = 16;
 constexpr size_t kMaxRank = 8;
 
@@ -137,6 +156,11 @@ int Runner::load(const void* program, size_t program_size, const RunnerMemory& m
     offset += sizes[i];
   }
   planned_memory_.emplace(Span<Span<uint8_t>>(planned_spans_, buffers));
+  int record_status = check_record(memory);
+  if (record_status != 0) {
+    return record_status;
+  }
+  // A fresh allocator over the whole pool: the record check's allocations are dropped.
   method_allocator_.emplace(static_cast<uint32_t>(memory.method_pool_size),
                             static_cast<uint8_t*>(memory.method_pool));
   memory_manager_.emplace(&*method_allocator_, &*planned_memory_, &temp_allocator_);
@@ -151,6 +175,63 @@ int Runner::load(const void* program, size_t program_size, const RunnerMemory& m
                 error_name(method.error()));
   }
   method_.emplace(std::move(method.get()));
+  return 0;
+}
+
+int Runner::check_record(const RunnerMemory& memory) {
+  MemoryAllocator allocator(static_cast<uint32_t>(memory.method_pool_size), static_cast<uint8_t*>(memory.method_pool));
+  MemoryManager manager(&allocator, &*planned_memory_, &temp_allocator_);
+  Result<Method> record = program_->load_method(kRecordMethodName, &manager);
+  if (!record.ok()) {
+    if (record.error() == Error::MemoryAllocationFailed) {
+      return fail(-ENOMEM, "method pool too small: %u bytes given", static_cast<unsigned>(memory.method_pool_size));
+    }
+    return fail(-EBADMSG, "program: no %s method: not compiled by torchmcu (compile it with `torchmcu compile`)",
+                kRecordMethodName);
+  }
+  int64_t field[kRecordFields] = {0};
+  if (record->outputs_size() < kRecordFields) {
+    return fail(-EBADMSG, "program: torchmcu record has %u fields, expected %u",
+                static_cast<unsigned>(record->outputs_size()), static_cast<unsigned>(kRecordFields));
+  }
+  for (size_t i = 0; i < kRecordFields; ++i) {
+    const EValue& value = record->get_output(i);
+    if (!value.isInt()) {
+      return fail(-EBADMSG, "program: torchmcu record field %u is not an integer", static_cast<unsigned>(i));
+    }
+    field[i] = value.toInt();
+  }
+  const int64_t magic = field[0], format = field[1], version = field[2], cpu = field[3], isa = field[4],
+                sizing_version = field[6], opset = field[7];
+  if (magic != TORCHMCU_RECORD_MAGIC || format > TORCHMCU_RECORD_FORMAT) {
+    return fail(-EBADMSG, "program: torchmcu record format %d is newer than this firmware's (%d): update the firmware",
+                static_cast<int>(format), TORCHMCU_RECORD_FORMAT);
+  }
+  const int64_t program_major = version >> 16, program_minor = (version >> 8) & 0xff;
+  if (program_major != TORCHMCU_VERSION_MAJOR || program_minor > TORCHMCU_VERSION_MINOR) {
+    return fail(-EPROTO, "program from torchmcu %d.%d.%d, firmware is torchmcu %d.%d.%d: recompile the model with "
+                "torchmcu %d.%d", static_cast<int>(program_major), static_cast<int>(program_minor),
+                static_cast<int>(version & 0xff), TORCHMCU_VERSION_MAJOR, TORCHMCU_VERSION_MINOR,
+                TORCHMCU_VERSION_PATCH, TORCHMCU_VERSION_MAJOR, TORCHMCU_VERSION_MINOR);
+  }
+  if (static_cast<uint32_t>(opset) != TORCHMCU_OPSET_HASH) {
+    return fail(-EPROTO, "program operator set 0x%08x differs from the firmware's 0x%08x: compile the model with the "
+                "torchmcu release the firmware was built from", static_cast<unsigned>(opset),
+                static_cast<unsigned>(TORCHMCU_OPSET_HASH));
+  }
+  if (TORCHMCU_BUILD_USES_CMSIS_NN) {
+    if (isa != TORCHMCU_BUILD_ISA) {
+      return fail(-EPROTO, "program planned for %s (%s scratch sizes), firmware runs CMSIS-NN's %s path: recompile "
+                  "with --target %s%s", cpu_name(cpu), isa_name(isa), isa_name(TORCHMCU_BUILD_ISA), cpu_name(cpu),
+                  target_suffix_for(TORCHMCU_BUILD_ISA));
+    }
+    if (TORCHMCU_CMSIS_NN_SIZING_VERSION != 0u &&
+        static_cast<uint32_t>(sizing_version) != TORCHMCU_CMSIS_NN_SIZING_VERSION) {
+      return fail(-EPROTO, "program scratch sized for CMSIS-NN 0x%08x, firmware links CMSIS-NN 0x%08x: recompile "
+                  "with the CMSIS-NN checkout the firmware uses (CMSIS_NN_PATH)", static_cast<unsigned>(sizing_version),
+                  static_cast<unsigned>(TORCHMCU_CMSIS_NN_SIZING_VERSION));
+    }
+  }
   return 0;
 }
 

@@ -84,20 +84,42 @@ class FoldTransposesPass(PassBase):
         return False
 
     def _sink_through_elementwise(self, gm: GraphModule, node: Node) -> bool:
+        """op(T(a), T(b)) -> T(op(a, b)); an operand that is not a transpose may join
+        when re-laying it out only moves size-1 dims (a view), e.g. the [N, C, 1, 1]
+        scale of a squeeze-excite block."""
         tensors = [a for a in node.args if isinstance(a, Node) and a.op != "get_attr"]
-        if not tensors or not all(_is_transpose(a) for a in tensors):
+        transposes = [a for a in tensors if _is_transpose(a)]
+        if not transposes:
             return False
-        perms = {tuple(a.args[1]) for a in tensors}
-        ranks = {len(a.meta["val"].shape) for a in tensors}
-        if len(perms) != 1 or len(ranks) != 1:
+        perms = {tuple(a.args[1]) for a in transposes}
+        if len(perms) != 1:
             return False
+        (perm,) = perms
+        inverse = [perm.index(i) for i in range(len(perm))]
+        for operand in tensors:
+            shape = list(operand.meta["val"].shape)
+            if len(shape) != len(perm):
+                return False
+            if not _is_transpose(operand) and not _only_moves_unit_dims(shape, inverse):
+                return False
         constants = [a for a in node.args if isinstance(a, Node) and a.op == "get_attr"]
         # A lut table, or a broadcast scalar, is layout-free; any other constant is not.
         if node.target != mcu.lut.default and any(c.meta["val"].numel() != 1 for c in constants):
             return False
-        (perm,) = perms
-        inverse = [perm.index(i) for i in range(len(perm))]
-        node.args = tuple(a.args[0] if _is_transpose(a) else a for a in node.args)
+        new_args = []
+        for arg in node.args:
+            if _is_transpose(arg):
+                new_args.append(arg.args[0])
+            elif arg in tensors:
+                # Same bytes, shape seen through the inverse permutation.
+                shape = list(arg.meta["val"].shape)
+                with gm.graph.inserting_before(node):
+                    view = gm.graph.call_function(aten.view.default, (arg, [shape[i] for i in inverse]))
+                view.meta["val"] = arg.meta["val"].permute(inverse).contiguous()
+                new_args.append(view)
+            else:
+                new_args.append(arg)
+        node.args = tuple(new_args)
         node.meta["val"] = node.meta["val"].permute(inverse).contiguous()
         with gm.graph.inserting_after(node):
             after = gm.graph.call_function(mcu.transpose.default, (node, list(perm)))

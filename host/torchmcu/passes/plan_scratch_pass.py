@@ -8,7 +8,6 @@ from executorch.exir.passes import make_alloc_node
 from torch._guards import detect_fake_mode
 from torch.fx import GraphModule, Node
 
-from torchmcu import scratch_sizes
 from torchmcu.ops import named_args
 from torchmcu.ops._common import spatial_padding
 
@@ -22,40 +21,40 @@ def _nhwc(shape: list[int]) -> list[int]:
     return [1] * (4 - len(shape)) + list(shape)
 
 
-def _conv2d(isa: str, node: Node, a: dict) -> dict[str, int]:
+def _conv2d(sizer, isa: str, node: Node, a: dict) -> dict[str, int]:
     top, left, _, _ = spatial_padding(a["padding"])
-    return {"scratch": scratch_sizes.conv2d_scratch_bytes(
+    return {"scratch": sizer.conv2d_scratch_bytes(
         isa, input_nhwc=_shape(a["input"]), filter_ohwi=_shape(a["weight"]), output_nhwc=_shape(node),
         stride_hw=list(a["stride"]), padding_hw=[top, left], dilation_hw=list(a["dilation"]), groups=a["groups"],
     )}
 
 
-def _depthwise_conv2d(isa: str, node: Node, a: dict) -> dict[str, int]:
+def _depthwise_conv2d(sizer, isa: str, node: Node, a: dict) -> dict[str, int]:
     top, left, _, _ = spatial_padding(a["padding"])
-    return {"scratch": scratch_sizes.depthwise_conv2d_scratch_bytes(
+    return {"scratch": sizer.depthwise_conv2d_scratch_bytes(
         isa, input_nhwc=_shape(a["input"]), filter_1hwc=_shape(a["weight"]), output_nhwc=_shape(node),
         stride_hw=list(a["stride"]), padding_hw=[top, left], dilation_hw=list(a["dilation"]),
         depth_multiplier=a["depth_multiplier"],
     )}
 
 
-def _transpose_conv2d(isa: str, node: Node, a: dict) -> dict[str, int]:
-    ctx_bytes, reverse_bytes = scratch_sizes.transpose_conv2d_scratch_bytes(
+def _transpose_conv2d(sizer, isa: str, node: Node, a: dict) -> dict[str, int]:
+    ctx_bytes, reverse_bytes = sizer.transpose_conv2d_scratch_bytes(
         isa, input_nhwc=_shape(a["input"]), filter_ohwi=_shape(a["weight"]), output_nhwc=_shape(node),
         stride_hw=list(a["stride"]), padding_hw=list(a["padding"]),
     )
     return {"scratch": ctx_bytes, "reverse_scratch": reverse_bytes}
 
 
-def _batch_matmul(isa: str, node: Node, a: dict) -> dict[str, int]:
-    return {"scratch": scratch_sizes.batch_matmul_scratch_bytes(
+def _batch_matmul(sizer, isa: str, node: Node, a: dict) -> dict[str, int]:
+    return {"scratch": sizer.batch_matmul_scratch_bytes(
         isa, lhs_nhwc=_nhwc(_shape(a["lhs"])), rhs_nhwc=_nhwc(_shape(a["rhs"])), output_nhwc=_nhwc(_shape(node)),
     )}
 
 
-def _avg_pool2d(isa: str, node: Node, a: dict) -> dict[str, int]:
+def _avg_pool2d(sizer, isa: str, node: Node, a: dict) -> dict[str, int]:
     _, _, out_w, channels = _shape(node)
-    return {"scratch": scratch_sizes.avg_pool2d_scratch_bytes(isa, output_w=out_w, channels=channels)}
+    return {"scratch": sizer.avg_pool2d_scratch_bytes(isa, output_w=out_w, channels=channels)}
 
 
 SCRATCH_SIZERS = {
@@ -78,12 +77,12 @@ def torchmcu_op_name(target: object) -> str | None:
     return None
 
 
-def scratch_requirements(node: Node, isa: str) -> dict[str, int]:
+def scratch_requirements(node: Node, isa: str, sizer) -> dict[str, int]:
     """Scratch bytes per scratch argument name that `node` needs on `isa` ({} for none)."""
     op = torchmcu_op_name(node.target)
     if op not in SCRATCH_SIZERS:
         return {}
-    return SCRATCH_SIZERS[op](isa, node, named_args(node))
+    return SCRATCH_SIZERS[op](sizer, isa, node, named_args(node))
 
 
 class PlanScratchPass(ExportPass):
@@ -91,16 +90,17 @@ class PlanScratchPass(ExportPass):
 
     Expects: an edge program whose torchmcu ops have `Tensor? scratch` arguments
     left unset (None). Leaves: for every scratch argument the target's CMSIS-NN
-    backend needs (size from `scratch_sizes`, the same formulas as CMSIS-NN's
+    backend needs (size from the sizer, `torchmcu.sizing`: the same formulas as CMSIS-NN's
     `arm_*_get_buffer_size` for scalar, DSP or MVE), an alloc node of exactly that
     many uint8 bytes, created at its final size, used only by that op, so memory
     planning gives it the op's lifetime in the activation arena. Zero-byte needs
     keep `None` (no dangling alloc).
     """
 
-    def __init__(self, isa: str) -> None:
+    def __init__(self, isa: str, sizer) -> None:
         super().__init__()
         self.isa = isa
+        self.sizer = sizer
 
     def call(self, graph_module: GraphModule) -> PassResult:
         modified = False
@@ -109,7 +109,7 @@ class PlanScratchPass(ExportPass):
         for node in list(graph_module.graph.nodes):
             if node.op != "call_function":
                 continue
-            for arg_name, nbytes in scratch_requirements(node, self.isa).items():
+            for arg_name, nbytes in scratch_requirements(node, self.isa, self.sizer).items():
                 if nbytes <= 0:
                     continue
                 value = fake_mode.from_tensor(torch.empty((nbytes,), dtype=torch.uint8))

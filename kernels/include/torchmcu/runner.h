@@ -79,6 +79,8 @@ class Runner {
 
  private:
   int fail(int code, const char* format, ...);
+  /* Refuses a program planned for another ISA, CMSIS-NN or operator set. */
+  int check_record(const RunnerMemory& memory);
   bool loaded() const { return method_.has_value(); }
 
   std::optional<executorch::extension::BufferDataLoader> loader_;

@@ -1,0 +1,35 @@
+"""Per reference model: compile seconds, .pte bytes, int8 weight bytes, SQNR against float (cortex-m55)."""
+
+from __future__ import annotations
+
+import time
+
+import torch
+
+from _models import CNN_MODELS, compile_reference_model, quiet
+
+
+def sqnr_db(expected: torch.Tensor, actual: torch.Tensor) -> float:
+    noise = (expected - actual).double().pow(2).sum()
+    return float(10 * torch.log10(expected.double().pow(2).sum() / noise.clamp_min(1e-30)))
+
+
+def main() -> None:
+    quiet()
+    print(f"{'model':<20} {'compile s':>9} {'.pte B':>9} {'int8 weights B':>15} {'SQNR dB':>8}")
+    for name in CNN_MODELS:
+        start = time.perf_counter()
+        program, module = compile_reference_model(name, "cortex-m55")
+        seconds = time.perf_counter() - start
+        model = module.model().eval()
+        samples = module.calibration_data()[-4:]
+        with torch.no_grad():
+            expected = torch.cat([model(*s).flatten() for s in samples])
+            actual = torch.cat([program.run_reference(*s)[0].flatten() for s in samples])
+        plan = program.plan
+        print(f"{name:<20} {seconds:>9.1f} {plan['pte_bytes']:>9} {plan['int8_weight_bytes']:>15} "
+              f"{sqnr_db(expected, actual):>8.2f}")
+
+
+if __name__ == "__main__":
+    main()
