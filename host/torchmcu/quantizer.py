@@ -107,6 +107,18 @@ def _annotate(node: Node, inputs: dict[Node, object], output: object | None) -> 
     )
 
 
+def _input_spec(arg: Node) -> object:
+    """The spec for an activation input: the producer's own when it fixes its qparams.
+
+    A fresh observer after softmax (fixed 1/256, -128) would requantize its
+    output for nothing; sharing keeps the int8 bytes as they are.
+    """
+    annotation = arg.meta.get("quantization_annotation")
+    if annotation is not None and isinstance(annotation.output_qspec, FixedQParamsQuantizationSpec):
+        return SharedQuantizationSpec(arg)
+    return ACTIVATION
+
+
 def _fused_tail(node: Node) -> Node | None:
     """The activation applied to `node`'s only use, if it can fold into the kernel."""
     if len(node.users) != 1:
@@ -145,7 +157,7 @@ class TorchMcuQuantizer(Quantizer):
         x, weight = node.args[0], node.args[1]
         if not _is_float_activation(x) or not isinstance(weight, Node):
             return
-        inputs = {x: ACTIVATION, weight: weight_spec(WEIGHTED_OPS[node.target])}
+        inputs = {x: _input_spec(x), weight: weight_spec(WEIGHTED_OPS[node.target])}
         tail = _fused_tail(node)
         if tail is None:
             _annotate(node, inputs, ACTIVATION)
@@ -157,7 +169,7 @@ class TorchMcuQuantizer(Quantizer):
         operands = [a for a in node.args[:2] if _is_float_activation(a)]
         if not operands:
             return
-        inputs = {a: ACTIVATION for a in operands}
+        inputs = {a: _input_spec(a) for a in operands}
         tail = _fused_tail(node) if node.target in (aten.add.Tensor, aten.add_.Tensor) else None
         if tail is not None and tail.target in (aten.relu.default, aten.relu_.default):
             _annotate(node, inputs, None)
@@ -169,13 +181,13 @@ class TorchMcuQuantizer(Quantizer):
         operands = [a for a in args if _is_float_activation(a)]
         if len(operands) != len(args):
             return
-        _annotate(node, {a: ACTIVATION for a in operands}, output)
+        _annotate(node, {a: _input_spec(a) for a in operands}, output)
 
     def _annotate_shared(self, node: Node) -> None:
         first = node.args[0]
         if not _is_float_activation(first):
             return
-        inputs: dict[Node, object] = {first: ACTIVATION}
+        inputs: dict[Node, object] = {first: _input_spec(first)}
         shared = SharedQuantizationSpec((first, node))
         # minimum/maximum: CMSIS-NN compares raw int8, so both inputs share one scale.
         for other in node.args[1:2]:
