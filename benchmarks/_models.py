@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 import warnings
 from pathlib import Path
@@ -11,13 +10,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-CNN_MODELS = ["small_cnn", "ds_cnn", "resnet8", "mobilenet_v1", "mobilenet_v2", "mobilenet_v3_small",
-              "deep_autoencoder"]
-AUDIO_MODELS = ["wav2letter", "silero_vad", "conv_decoder", "tiny_transformer"]
-
-
-def load(name: str):
-    return importlib.import_module(f"tests.models.{name}")
+from tests.models import ALL_CNN_MODELS as CNN_MODELS  # noqa: E402
+from tests.models import AUDIO_MODELS, calibration_split, load  # noqa: E402,F401
 
 
 def compile_reference_model(name: str, target: str):
@@ -27,7 +21,7 @@ def compile_reference_model(name: str, target: str):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return compile_model(module.model(), module.example_inputs(), target=target,
-                             calibration=module.calibration_data()), module
+                             calibration=calibration_split(module)[0]), module
 
 
 def quiet() -> None:

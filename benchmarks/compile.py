@@ -6,7 +6,7 @@ import time
 
 import torch
 
-from _models import CNN_MODELS, compile_reference_model, quiet
+from _models import CNN_MODELS, calibration_split, compile_reference_model, quiet
 
 
 def sqnr_db(expected: torch.Tensor, actual: torch.Tensor) -> float:
@@ -22,7 +22,7 @@ def main() -> None:
         program, module = compile_reference_model(name, "cortex-m55")
         seconds = time.perf_counter() - start
         model = module.model().eval()
-        samples = module.calibration_data()[-4:]
+        samples = calibration_split(module)[1]  # held out from calibration
         with torch.no_grad():
             expected = torch.cat([model(*s).flatten() for s in samples])
             actual = torch.cat([program.run_reference(*s)[0].flatten() for s in samples])

@@ -9,6 +9,7 @@ import warnings
 import pytest
 import torch
 
+from tests.models import calibration_split
 from torchmcu.compiler import CompiledProgram, compile as compile_model
 
 
@@ -19,14 +20,18 @@ def sqnr_db(reference: torch.Tensor, approximation: torch.Tensor) -> float:
     return float(10 * torch.log10(reference.pow(2).sum() / noise.pow(2).sum().clamp_min(1e-30)))
 
 
+def evaluation_inputs(module) -> list:
+    return calibration_split(module)[1]
+
+
 @functools.lru_cache(maxsize=None)
 def compiled_model(name: str, target: str = "cortex-m55") -> tuple[CompiledProgram, object]:
-    """(program, model module) for tests/models/<name>.py, compiled with its calibration data."""
+    """(program, model module) for tests/models/<name>.py, calibrated on all but the held-out samples."""
     module = importlib.import_module(f"tests.models.{name}")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         program = compile_model(
-            module.model(), module.example_inputs(), target=target, calibration=module.calibration_data()
+            module.model(), module.example_inputs(), target=target, calibration=calibration_split(module)[0]
         )
     return program, module
 

