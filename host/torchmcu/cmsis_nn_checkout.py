@@ -151,3 +151,23 @@ class CheckoutSizer:
         fn.argtypes = [ctypes.c_int, ctypes.c_int]
         fn.restype = ctypes.c_int32
         return int(fn(output_w, channels))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m torchmcu.cmsis_nn_checkout PATH`: print the checkout's sizing id (for firmware builds)."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m torchmcu.cmsis_nn_checkout CMSIS_NN_PATH", file=sys.stderr)
+        return 2
+    checkout = Path(args[0])
+    if not (checkout / "Include" / "arm_nnfunctions.h").is_file():
+        print(f"error: {checkout}: not a CMSIS-NN checkout (no Include/arm_nnfunctions.h)", file=sys.stderr)
+        return 1
+    print(f"0x{sizing_version(checkout):08x}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
