@@ -1,0 +1,41 @@
+"""Fixtures for tests that run programs through the C++ runner on the host."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import warnings
+from pathlib import Path
+
+import pytest
+
+from tests.models import calibration_split
+from torchmcu.compiler import compile as compile_model
+from torchmcu.model_file import load_model_file
+
+MODEL_FILES = Path(__file__).resolve().parents[1] / "host" / "model_files"
+
+
+@functools.lru_cache(maxsize=None)
+def tiny_program(target: str = "cortex-m55"):
+    model = load_model_file(MODEL_FILES / "tiny_cnn.py")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return compile_model(model.module, model.example_inputs, target=target, calibration=model.calibration)
+
+
+@functools.lru_cache(maxsize=None)
+def reference_program(name: str, target: str = "cortex-m55"):
+    module = importlib.import_module(f"tests.models.{name}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        program = compile_model(module.model(), module.example_inputs(), target=target,
+                                calibration=calibration_split(module)[0])
+    return program, module
+
+
+@pytest.fixture(scope="session")
+def tiny_pte(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("programs") / "tiny_cnn.pte"
+    path.write_bytes(tiny_program().pte)
+    return path
