@@ -18,8 +18,14 @@ EXIT_OK, EXIT_ERROR, EXIT_STRICT = 0, 1, 2
 def _quiet_third_party() -> None:
     """torchao/torch print loader and deprecation noise on import; users need none of it."""
     os.environ.setdefault("TORCH_CPP_LOG_LEVEL", "ERROR")
-    logging.getLogger("torchao").setLevel(logging.ERROR)
-    logging.getLogger("torch").setLevel(logging.ERROR)
+    import torch  # noqa: F401  (torch configures its loggers on import: quiet them afterwards)
+
+    import torch._logging
+
+    # torch.export logs whole graphs at ERROR level when it fails; our one-line error replaces them.
+    torch._logging.set_logs(all=logging.CRITICAL)
+    for name in ("torch", "torchao", "executorch"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     for category in (DeprecationWarning, FutureWarning):
         warnings.filterwarnings("ignore", category=category)
     warnings.filterwarnings("ignore", module="torch.*")

@@ -67,13 +67,34 @@ def _check_module(module: torch.nn.Module) -> None:
             )
 
 
+def _user_frame(error: BaseException) -> str:
+    """'file.py:12' of the innermost traceback frame in the user's code (not torch, not torchmcu)."""
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    package = str(Path(__file__).parent)
+    for frame in reversed(frames):
+        if "site-packages" not in frame.filename and not frame.filename.startswith(package) \
+                and not frame.filename.startswith("<"):
+            return f"{frame.filename}:{frame.lineno}"
+    return "<model code>"
+
+
 def export_model(module: torch.nn.Module, example_inputs: tuple) -> GraphModule:
     """Stage 1: torch.export to a static-shape aten graph module."""
+    import contextlib
+    import io
+
+    printed = io.StringIO()
     try:
-        exported = torch.export.export(module, example_inputs, strict=False)
+        # On failure torch.export prints the partial graph to stderr; the error below says what matters.
+        with contextlib.redirect_stderr(printed):
+            exported = torch.export.export(module, example_inputs, strict=False)
     except Exception as error:  # torch.export raises many types; one message for the user
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise CompileError(f"torch.export failed: {type(error).__name__}: {first_line}") from error
+        raise CompileError(
+            f"torch.export failed at {_user_frame(error)}: {type(error).__name__}: {first_line}"
+        ) from error
     for node in exported.graph.nodes:
         value = node.meta.get("val")
         if isinstance(value, torch.Tensor) and any(not isinstance(d, int) for d in value.shape):
