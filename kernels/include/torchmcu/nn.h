@@ -1,0 +1,168 @@
+/*
+ * torchmcu numeric core: one function per operator family, int8 arithmetic
+ * exactly as CMSIS-NN defines it (docs/ops.md). No ExecuTorch, heap, globals
+ * or stdio: the ExecuTorch adapters (kernels/ops) and the bare-metal QEMU
+ * harness (tests/target) call these directly.
+ *
+ * Backends: kernels/nn/portable (plain C99, any CPU) or kernels/nn/cmsis_nn
+ * (CMSIS-NN, TORCHMCU_USE_CMSIS_NN) implement the same functions with the same
+ * parameter structs; kernels/nn/common holds what both share.
+ *
+ * Conventions: activations NHWC; input_offset = -input zero point,
+ * output_offset = +output zero point; multiplier/shift as arm_nn_requantize
+ * takes them (shift > 0 shifts left). Every function checks its arguments and
+ * returns TMCU_ERR_ARG for any it cannot honour; none reads or writes outside
+ * the buffers its dims describe, or past scratch.size.
+ */
+#ifndef TORCHMCU_NN_H_
+#define TORCHMCU_NN_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <torchmcu/build_info.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+  TMCU_OK = 0,
+  TMCU_ERR_ARG = -1,     /* an argument outside what the kernel supports */
+  TMCU_ERR_SCRATCH = -2, /* scratch smaller than the kernel needs */
+  TMCU_ERR_BACKEND = -3, /* CMSIS-NN returned an error */
+} tmcu_status;
+
+const char* tmcu_status_str(tmcu_status status);
+
+/* CMSIS-NN's dims: batch (or output channels for filters), height, width, channels. */
+typedef struct {
+  int32_t n, h, w, c;
+} tmcu_dims;
+
+/* A planned scratch buffer (data may be NULL when size is 0). */
+typedef struct {
+  void* data;
+  int32_t size;
+} tmcu_buf;
+
+typedef struct {
+  const int32_t* multiplier; /* per output channel (or 1 entry when count == 1) */
+  const int32_t* shift;
+  int32_t count;
+} tmcu_quant_params;
+
+typedef struct {
+  int32_t input_offset, output_offset;
+  int32_t stride_h, stride_w;
+  int32_t pad_h, pad_w; /* top / left; output dims imply bottom / right */
+  int32_t dilation_h, dilation_w;
+  int32_t act_min, act_max;
+} tmcu_conv_params;
+
+typedef struct {
+  int32_t input1_offset, input1_multiplier, input1_shift;
+  int32_t input2_offset, input2_multiplier, input2_shift;
+  int32_t left_shift;
+  int32_t output_offset, output_multiplier, output_shift;
+  int32_t act_min, act_max;
+} tmcu_add_params;
+
+typedef struct {
+  int32_t input1_offset, input2_offset, output_offset;
+  int32_t output_multiplier, output_shift;
+  int32_t act_min, act_max;
+} tmcu_mul_params;
+
+typedef struct {
+  int32_t kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w;
+  int32_t act_min, act_max;
+} tmcu_pool_params;
+
+typedef struct {
+  int32_t lhs_offset, rhs_offset, output_offset;
+  int32_t multiplier, shift;
+  int32_t act_min, act_max;
+} tmcu_bmm_params;
+
+/* Convolution, grouped when filter->c < input->c. filter is OHWI. */
+tmcu_status tmcu_conv2d_s8(const tmcu_conv_params* params, const tmcu_quant_params* quant, const tmcu_dims* input_dims,
+                           const int8_t* input, const tmcu_dims* filter_dims, const int8_t* filter,
+                           const int32_t* bias, const tmcu_dims* output_dims, int8_t* output, tmcu_buf scratch);
+
+/* Depthwise: filter [1, kh, kw, C_out], C_out = C_in * depth_multiplier. */
+tmcu_status tmcu_depthwise_conv2d_s8(const tmcu_conv_params* params, int32_t depth_multiplier,
+                                     const tmcu_quant_params* quant, const tmcu_dims* input_dims, const int8_t* input,
+                                     const tmcu_dims* filter_dims, const int8_t* filter, const int32_t* bias,
+                                     const tmcu_dims* output_dims, int8_t* output, tmcu_buf scratch);
+
+/* Transposed convolution: filter [C_out, kh, kw, C_in]; pad_h/pad_w are cropped from the
+ * top/left of the full (in-1)*stride+k map; dilation must be 1. */
+tmcu_status tmcu_transpose_conv2d_s8(const tmcu_conv_params* params, const tmcu_quant_params* quant,
+                                     const tmcu_dims* input_dims, const int8_t* input, const tmcu_dims* filter_dims,
+                                     const int8_t* filter, const int32_t* bias, const tmcu_dims* output_dims,
+                                     int8_t* output, tmcu_buf scratch, tmcu_buf reverse_scratch);
+
+/* Fully connected: input [batches, in], filter [out, in]; quant count 1 or out.
+ * kernel_sum (bias + input_offset * row sums, MVE's ctx.buf) may be NULL. */
+tmcu_status tmcu_linear_s8(int32_t input_offset, int32_t output_offset, int32_t act_min, int32_t act_max,
+                           const tmcu_quant_params* quant, int32_t batches, int32_t in_features, const int8_t* input,
+                           int32_t out_features, const int8_t* filter, const int32_t* bias, const int32_t* kernel_sum,
+                           int8_t* output);
+
+/* lhs [n, h, rows, cols] x rhs [n, h, rhs_rows, cols] (rhs transposed); n/h broadcast when 1. */
+tmcu_status tmcu_batch_matmul_s8(const tmcu_bmm_params* params, const tmcu_dims* lhs_dims, const int8_t* lhs,
+                                 const tmcu_dims* rhs_dims, const int8_t* rhs, const tmcu_dims* output_dims,
+                                 int8_t* output, tmcu_buf scratch);
+
+/* Elementwise with NumPy broadcasting over 4-D dims. */
+tmcu_status tmcu_add_s8(const tmcu_add_params* params, const tmcu_dims* input1_dims, const int8_t* input1,
+                        const tmcu_dims* input2_dims, const int8_t* input2, const tmcu_dims* output_dims,
+                        int8_t* output);
+tmcu_status tmcu_mul_s8(const tmcu_mul_params* params, const tmcu_dims* input1_dims, const int8_t* input1,
+                        const tmcu_dims* input2_dims, const int8_t* input2, const tmcu_dims* output_dims,
+                        int8_t* output);
+tmcu_status tmcu_minimum_s8(const tmcu_dims* input1_dims, const int8_t* input1, const tmcu_dims* input2_dims,
+                            const int8_t* input2, const tmcu_dims* output_dims, int8_t* output);
+tmcu_status tmcu_maximum_s8(const tmcu_dims* input1_dims, const int8_t* input1, const tmcu_dims* input2_dims,
+                            const int8_t* input2, const tmcu_dims* output_dims, int8_t* output);
+
+/* Pooling over in-bounds elements only. */
+tmcu_status tmcu_avg_pool2d_s8(const tmcu_pool_params* params, const tmcu_dims* input_dims, const int8_t* input,
+                               const tmcu_dims* output_dims, int8_t* output, tmcu_buf scratch);
+tmcu_status tmcu_max_pool2d_s8(const tmcu_pool_params* params, const tmcu_dims* input_dims, const int8_t* input,
+                               const tmcu_dims* output_dims, int8_t* output);
+
+/* arm_softmax_s8 over rows of row_size; output scale 1/256, zero point -128. */
+tmcu_status tmcu_softmax_s8(const int8_t* input, int32_t rows, int32_t row_size, int32_t multiplier, int32_t shift,
+                            int32_t diff_min, int8_t* output);
+
+tmcu_status tmcu_pad_s8(const tmcu_dims* input_dims, const int8_t* input, const tmcu_dims* pre, const tmcu_dims* post,
+                        int8_t pad_value, int8_t* output);
+
+/* Permute a rank <= 4 tensor (dims right-aligned in input_dims; perm over the last `rank` dims). */
+tmcu_status tmcu_transpose_s8(const tmcu_dims* input_dims, int32_t rank, const int32_t* perm, const int8_t* input,
+                              int8_t* output);
+
+tmcu_status tmcu_quantize_f32_s8(const float* input, int32_t size, float scale, int32_t zero_point, int8_t* output);
+tmcu_status tmcu_dequantize_s8_f32(const int8_t* input, int32_t size, float scale, int32_t zero_point, float* output);
+tmcu_status tmcu_lut_s8(const int8_t* input, int32_t size, const int8_t* table, int8_t* output);
+
+/* Scratch bytes CMSIS-NN asks for on `isa` (TORCHMCU_ISA_*): the C twin of
+ * host/torchmcu/scratch_sizes.py, for the runtime assert. */
+int32_t tmcu_conv2d_s8_scratch_size(int32_t isa, const tmcu_conv_params* params, const tmcu_dims* input_dims,
+                                    const tmcu_dims* filter_dims, const tmcu_dims* output_dims);
+int32_t tmcu_depthwise_conv2d_s8_scratch_size(int32_t isa, const tmcu_conv_params* params,
+                                              const tmcu_dims* input_dims, const tmcu_dims* filter_dims,
+                                              const tmcu_dims* output_dims);
+int32_t tmcu_transpose_conv2d_s8_scratch_size(int32_t isa, const tmcu_conv_params* params,
+                                              const tmcu_dims* input_dims, const tmcu_dims* filter_dims,
+                                              const tmcu_dims* output_dims, int32_t* reverse_size);
+int32_t tmcu_batch_matmul_s8_scratch_size(int32_t isa, const tmcu_dims* output_dims);
+int32_t tmcu_avg_pool2d_s8_scratch_size(int32_t isa, int32_t output_w, int32_t channels);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TORCHMCU_NN_H_ */

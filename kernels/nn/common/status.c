@@ -1,0 +1,11 @@
+#include <torchmcu/nn.h>
+
+const char* tmcu_status_str(tmcu_status status) {
+  switch (status) {
+    case TMCU_OK: return "ok";
+    case TMCU_ERR_ARG: return "invalid argument";
+    case TMCU_ERR_SCRATCH: return "scratch buffer too small";
+    case TMCU_ERR_BACKEND: return "CMSIS-NN error";
+    default: return "unknown status";
+  }
+}

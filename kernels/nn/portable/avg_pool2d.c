@@ -1,0 +1,37 @@
+/* Portable arm_avgpool_s8: average over in-bounds elements, rounded half away from zero. */
+#include "../common/arith.h"
+
+tmcu_status tmcu_avg_pool2d_s8(const tmcu_pool_params* p, const tmcu_dims* in, const int8_t* input,
+                               const tmcu_dims* out, int8_t* output, tmcu_buf scratch) {
+  (void)scratch;
+  if (p == 0 || input == 0 || output == 0 || !tmcu_valid_dims(in) || !tmcu_valid_dims(out) || in->n != out->n ||
+      in->c != out->c || p->kernel_h < 1 || p->kernel_w < 1 || p->stride_h < 1 || p->stride_w < 1 || p->pad_h < 0 ||
+      p->pad_w < 0 || !tmcu_valid_activation(p->act_min, p->act_max)) {
+    return TMCU_ERR_ARG;
+  }
+  for (int32_t b = 0; b < out->n; ++b) {
+    for (int32_t oy = 0; oy < out->h; ++oy) {
+      for (int32_t ox = 0; ox < out->w; ++ox) {
+        for (int32_t c = 0; c < out->c; ++c) {
+          int32_t sum = 0, count = 0;
+          for (int32_t ky = 0; ky < p->kernel_h; ++ky) {
+            const int32_t y = oy * p->stride_h - p->pad_h + ky;
+            for (int32_t kx = 0; kx < p->kernel_w && y >= 0 && y < in->h; ++kx) {
+              const int32_t x = ox * p->stride_w - p->pad_w + kx;
+              if (x >= 0 && x < in->w) {
+                sum += input[((b * in->h + y) * in->w + x) * in->c + c];
+                ++count;
+              }
+            }
+          }
+          if (count == 0) {
+            return TMCU_ERR_ARG; /* a window entirely in padding */
+          }
+          const int32_t average = sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
+          output[((b * out->h + oy) * out->w + ox) * out->c + c] = (int8_t)tmcu_clamp(average, p->act_min, p->act_max);
+        }
+      }
+    }
+  }
+  return TMCU_OK;
+}

@@ -1,0 +1,50 @@
+/* torchmcu::transpose_conv2d.out -> tmcu_transpose_conv2d_s8 (arm_transpose_conv_wrapper_s8). */
+#include "op_util.h"
+
+namespace torchmcu {
+namespace ops {
+
+Tensor& transpose_conv2d_out(KernelRuntimeContext& ctx, const Tensor& input, const Tensor& weight,
+                             const OptionalTensor& bias, IntArrayRef stride, IntArrayRef padding,
+                             IntArrayRef output_padding, int64_t input_offset, int64_t output_offset,
+                             const Tensor& multiplier, const Tensor& shift, int64_t activation_min,
+                             int64_t activation_max, const OptionalTensor& scratch,
+                             const OptionalTensor& reverse_scratch, Tensor& out) {
+  constexpr const char* op = "transpose_conv2d";
+  TMCU_CHECK(ctx, input.dim() == 4 && weight.dim() == 4 && out.dim() == 4, out, op, "input, weight and out must be 4-D");
+  TMCU_CHECK(ctx, is_dtype(input, ScalarType::Char) && is_dtype(weight, ScalarType::Char) &&
+                      is_dtype(out, ScalarType::Char), out, op, "input, weight and out must be int8");
+  TMCU_CHECK(ctx, is_dtype(multiplier, ScalarType::Int) && is_dtype(shift, ScalarType::Int) &&
+                      multiplier.numel() == shift.numel(), out, op, "multiplier and shift must be int32 of equal length");
+  TMCU_CHECK(ctx, !bias.has_value() || (is_dtype(*bias, ScalarType::Int) && bias->numel() == out.size(3)), out, op,
+             "bias must be int32 [C_out]");
+  TMCU_CHECK(ctx, stride.size() == 2 && padding.size() == 2 && output_padding.size() == 2 && padding[0] >= 0 &&
+                      padding[1] >= 0, out, op, "stride, padding and output_padding need 2 values");
+  TMCU_CHECK(ctx, input_offset >= -127 && input_offset <= 128 && output_offset >= -128 && output_offset <= 127, out,
+             op, "input_offset %d or output_offset %d out of range", (int)input_offset, (int)output_offset);
+  const tmcu_conv_params params = {static_cast<int32_t>(input_offset), static_cast<int32_t>(output_offset),
+                                   static_cast<int32_t>(stride[0]), static_cast<int32_t>(stride[1]),
+                                   static_cast<int32_t>(padding[0]), static_cast<int32_t>(padding[1]), 1, 1,
+                                   static_cast<int32_t>(activation_min), static_cast<int32_t>(activation_max)};
+  const tmcu_quant_params quant = {multiplier.const_data_ptr<int32_t>(), shift.const_data_ptr<int32_t>(),
+                                   static_cast<int32_t>(multiplier.numel())};
+  const tmcu_dims input_dims = dims_of(input), filter_dims = dims_of(weight), output_dims = dims_of(out);
+  const tmcu_buf buffer = scratch_of(scratch), reverse_buffer = scratch_of(reverse_scratch);
+  int32_t reverse_needed = 0;
+  TMCU_ASSERT_SCRATCH(ctx, out, op, "scratch",
+                      tmcu_transpose_conv2d_s8_scratch_size(TORCHMCU_BUILD_ISA, &params, &input_dims, &filter_dims,
+                                                            &output_dims, &reverse_needed), buffer.size);
+  TMCU_ASSERT_SCRATCH(ctx, out, op, "reverse_scratch", reverse_needed, reverse_buffer.size);
+  (void)reverse_needed;
+  TMCU_CALL(ctx, out, op,
+            tmcu_transpose_conv2d_s8(&params, &quant, &input_dims, input.const_data_ptr<int8_t>(), &filter_dims,
+                                     weight.const_data_ptr<int8_t>(),
+                                     bias.has_value() ? bias->const_data_ptr<int32_t>() : nullptr, &output_dims,
+                                     out.mutable_data_ptr<int8_t>(), buffer, reverse_buffer));
+  return out;
+}
+
+}  // namespace ops
+}  // namespace torchmcu
+
+EXECUTORCH_LIBRARY(torchmcu, "transpose_conv2d.out", torchmcu::ops::transpose_conv2d_out);

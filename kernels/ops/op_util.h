@@ -1,0 +1,115 @@
+/*
+ * Shared by the ExecuTorch adapters in kernels/ops/op_<op>.cpp: argument
+ * checks that name the op and argument, tensor -> CMSIS-NN-style dims, and
+ * the planned scratch buffer. Adapters stay thin: check, fill the parameter
+ * struct of kernels/include/torchmcu/nn.h, call, check the status.
+ */
+#ifndef TORCHMCU_OPS_OP_UTIL_H_
+#define TORCHMCU_OPS_OP_UTIL_H_
+
+#include <stdint.h>
+
+#include <executorch/extension/kernel_util/make_boxed_from_unboxed_functor.h>
+#include <executorch/runtime/kernel/kernel_includes.h>
+#include <torchmcu/nn.h>
+
+namespace torchmcu {
+namespace ops {
+
+using executorch::aten::IntArrayRef;
+using executorch::aten::ScalarType;
+using executorch::aten::Tensor;
+using executorch::runtime::Error;
+using executorch::runtime::KernelRuntimeContext;
+using OptionalTensor = std::optional<Tensor>;
+
+/* Fails the kernel call with a message naming the op; returns `out` from the adapter. */
+#define TMCU_CHECK(ctx, cond, out, op, fmt, ...)                                                  \
+  do {                                                                                            \
+    if (!(cond)) {                                                                                \
+      ET_LOG(Error, "torchmcu::%s: " fmt, op, ##__VA_ARGS__);                                     \
+      (ctx).fail(::executorch::runtime::Error::InvalidArgument);                                  \
+      return out;                                                                                 \
+    }                                                                                             \
+  } while (0)
+
+/* Calls a numeric-core function and fails the kernel with its status name on error. */
+#define TMCU_CALL(ctx, out, op, call)                                                             \
+  do {                                                                                            \
+    const tmcu_status tmcu_status_ = (call);                                                      \
+    if (tmcu_status_ != TMCU_OK) {                                                                \
+      ET_LOG(Error, "torchmcu::%s: %s", op, tmcu_status_str(tmcu_status_));                       \
+      (ctx).fail(::executorch::runtime::Error::InvalidArgument);                                  \
+      return out;                                                                                 \
+    }                                                                                             \
+  } while (0)
+
+inline const char* isa_name(int32_t isa) {
+  return isa == TORCHMCU_ISA_MVE ? "MVE" : (isa == TORCHMCU_ISA_DSP ? "DSP" : "scalar");
+}
+
+/* The runtime assert (docs/scratch.md): planned scratch must equal what CMSIS-NN asks for. */
+#if defined(TORCHMCU_RUNTIME_ASSERTS)
+#define TMCU_ASSERT_SCRATCH(ctx, out, op, argument, expected, given)                                     \
+  do {                                                                                                    \
+    const int32_t tmcu_expected_ = (expected);                                                            \
+    const int32_t tmcu_given_ = (given);                                                                  \
+    if (tmcu_expected_ != tmcu_given_) {                                                                  \
+      ET_LOG(Error, "torchmcu::%s: runtime assert: planned %s is %d bytes, CMSIS-NN (%s) needs %d bytes; "  \
+             "recompile the model for this firmware's target", op, argument, (int)tmcu_given_,             \
+             ::torchmcu::ops::isa_name(TORCHMCU_BUILD_ISA), (int)tmcu_expected_);                         \
+      (ctx).fail(::executorch::runtime::Error::InvalidArgument);                                          \
+      return out;                                                                                         \
+    }                                                                                                     \
+  } while (0)
+#else
+#define TMCU_ASSERT_SCRATCH(ctx, out, op, argument, expected, given) \
+  do {                                                                \
+  } while (0)
+#endif
+
+inline bool is_dtype(const Tensor& t, ScalarType type) { return t.scalar_type() == type; }
+
+/* [n, h, w, c] of a rank <= 4 tensor, right-aligned as CMSIS-NN dims (leading 1s). */
+inline tmcu_dims dims_of(const Tensor& t) {
+  int32_t d[4] = {1, 1, 1, 1};
+  const ssize_t rank = t.dim();
+  for (ssize_t i = 0; i < rank && i < 4; ++i) {
+    d[4 - rank + i] = static_cast<int32_t>(t.size(i));
+  }
+  return tmcu_dims{d[0], d[1], d[2], d[3]};
+}
+
+/* The planned scratch of `scratch` (none -> {NULL, 0}). */
+inline tmcu_buf scratch_of(const OptionalTensor& scratch) {
+  if (!scratch.has_value()) {
+    return tmcu_buf{nullptr, 0};
+  }
+  return tmcu_buf{scratch->mutable_data_ptr(), static_cast<int32_t>(scratch->nbytes())};
+}
+
+inline bool fits_int32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
+
+/* [top, left, bottom, right] from the op's 2- or 4-value padding. */
+inline bool spatial_padding(IntArrayRef padding, int32_t out[4]) {
+  if (padding.size() == 2) {
+    out[0] = out[2] = static_cast<int32_t>(padding[0]);
+    out[1] = out[3] = static_cast<int32_t>(padding[1]);
+    return padding[0] >= 0 && padding[1] >= 0;
+  }
+  if (padding.size() == 4) {
+    for (size_t i = 0; i < 4; ++i) {
+      out[i] = static_cast<int32_t>(padding[i]);
+      if (padding[i] < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+  return false;
+}
+
+}  // namespace ops
+}  // namespace torchmcu
+
+#endif /* TORCHMCU_OPS_OP_UTIL_H_ */
