@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 import warnings
 from dataclasses import dataclass, field
@@ -164,6 +166,20 @@ def remaining_float_ops(graph: GraphModule, reasons: list[NotLoweredOp]) -> list
     return result
 
 
+def measure_method_pool(pte: bytes) -> int:
+    """Method-pool bytes `forward` needs when the host runner loads it, plus the runner's guard.
+
+    A 64-bit figure: an upper bound for 32-bit Cortex-M. 0 when the host kernels
+    cannot be built here (the runner then skips its pre-load check).
+    """
+    from torchmcu.native import GuardBytes, HostRunner, NativeBuildError
+
+    try:
+        return HostRunner(pte).method_pool_used + GuardBytes
+    except NativeBuildError:
+        return 0
+
+
 def to_program(graph: GraphModule, example_inputs: tuple, target: Target, sizer) -> bytes:
     """Stage 4: export the torchmcu graph, plan scratch + activations in one arena, serialize."""
     from executorch.exir import EdgeCompileConfig, ExecutorchBackendConfig, to_edge
@@ -180,14 +196,24 @@ def to_program(graph: GraphModule, example_inputs: tuple, target: Target, sizer)
         compile_config=EdgeCompileConfig(_check_ir_validity=False),
     )
     edge = edge.transform([PlanScratchPass(target.isa, sizer)])
-    program = edge.to_executorch(
-        ExecutorchBackendConfig(
-            # Inputs and outputs live in the arena too: one buffer holds everything.
-            memory_planning_pass=MemoryPlanningPass(alloc_graph_input=True, alloc_graph_output=True),
-            extract_delegate_segments=False,
-        )
-    )
-    return program.buffer
+    def serialize(edge) -> bytes:
+        return edge.to_executorch(
+            ExecutorchBackendConfig(
+                # Inputs and outputs live in the arena too: one buffer holds everything.
+                memory_planning_pass=MemoryPlanningPass(alloc_graph_input=True, alloc_graph_output=True),
+                extract_delegate_segments=False,
+            )
+        ).buffer
+
+    # to_executorch mutates the edge program: measure on a copy.
+    pte = serialize(copy.deepcopy(edge))
+    # The record carries forward's method-pool need so the runner can refuse a
+    # smaller pool before ExecuTorch starts allocating (docs/record.md).
+    needed = measure_method_pool(pte)
+    if needed:
+        edge._config_methods[METHOD_NAME] = dataclasses.replace(record, method_pool_bytes=needed).as_tuple()
+        pte = serialize(edge)
+    return pte
 
 
 def compile(
@@ -237,6 +263,8 @@ def compile(
         "target": target.name,
         "isa": target.isa,
         "not_lowered": [vars(r) for r in not_lowered],
-        "method_allocator_bytes": None,
+        "method_allocator_bytes": plan["record"]["method_pool_bytes"] or None,
+        "method_allocator_note": "measured by loading the program in the host runner (64-bit): an upper bound on "
+                                 "32-bit Cortex-M",
     })
     return CompiledProgram(pte=pte, plan=plan, target=target, reference=lowered, not_lowered=not_lowered)

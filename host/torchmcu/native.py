@@ -23,6 +23,8 @@ from torchmcu.errors import TorchMcuError
 REPO_ROOT = Path(__file__).resolve().parents[2]
 KERNELS_DIR = REPO_ROOT / "kernels"
 BACKENDS = ("portable", "cmsis_nn")
+# torchmcu::GuardedPoolAllocator::kGuardBytes (kernels/include/torchmcu/runner.h).
+GuardBytes = 1024
 
 
 class NativeBuildError(TorchMcuError):

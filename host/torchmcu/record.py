@@ -12,6 +12,8 @@ runner reads it before loading `forward` and refuses a mismatch
                                      sources the sizes follow)
                                    7 operator-set hash (FNV-1a of every
                                      torchmcu schema, host and kernels agree)
+                                   8 method-pool bytes `forward` needs, measured
+                                     on the host (0: not measured)
 """
 
 from __future__ import annotations
@@ -66,27 +68,29 @@ class ProgramRecord:
     sizing_source: str
     sizing_version: int
     opset: int
+    method_pool_bytes: int = 0
     magic: int = MAGIC
     format: int = FORMAT
 
     def as_tuple(self) -> tuple[int, ...]:
         return (self.magic, self.format, self.version, CPU_CODES.index(self.cpu), ISA_CODES.index(self.isa),
-                SIZING_SOURCES.index(self.sizing_source), self.sizing_version, self.opset)
+                SIZING_SOURCES.index(self.sizing_source), self.sizing_version, self.opset, self.method_pool_bytes)
 
     @classmethod
     def from_tuple(cls, values) -> "ProgramRecord":
         values = [int(v) for v in values]
-        if len(values) < 8 or values[0] != MAGIC:
+        if len(values) < 9 or values[0] != MAGIC:
             raise ValueError(f"not a torchmcu program record: {values}")
         return cls(version=values[2], cpu=CPU_CODES[values[3]], isa=ISA_CODES[values[4]],
                    sizing_source=SIZING_SOURCES[values[5]], sizing_version=values[6], opset=values[7],
-                   magic=values[0], format=values[1])
+                   method_pool_bytes=values[8], magic=values[0], format=values[1])
 
     def describe(self) -> dict:
         major, minor, patch = self.version >> 16, (self.version >> 8) & 0xFF, self.version & 0xFF
         return {"torchmcu_version": f"{major}.{minor}.{patch}", "cpu": f"cortex-{self.cpu}", "isa": self.isa,
                 "scratch_sizing_source": self.sizing_source, "scratch_sizing_version": f"0x{self.sizing_version:08x}",
-                "opset_hash": f"0x{self.opset:08x}", "record_format": self.format}
+                "opset_hash": f"0x{self.opset:08x}", "method_pool_bytes": self.method_pool_bytes,
+                "record_format": self.format}
 
 
 def record_for(target, sizing_source: str, sizing_version: int) -> ProgramRecord:

@@ -45,4 +45,4 @@ Tensor& conv2d_out(KernelRuntimeContext& ctx, const Tensor& input, const Tensor&
 }  // namespace ops
 }  // namespace torchmcu
 
-EXECUTORCH_LIBRARY(torchmcu, "conv2d.out", torchmcu::ops::conv2d_out);
+TMCU_REGISTER_KERNEL("conv2d.out", torchmcu::ops::conv2d_out)

@@ -47,4 +47,4 @@ Tensor& depthwise_conv2d_out(KernelRuntimeContext& ctx, const Tensor& input, con
 }  // namespace ops
 }  // namespace torchmcu
 
-EXECUTORCH_LIBRARY(torchmcu, "depthwise_conv2d.out", torchmcu::ops::depthwise_conv2d_out);
+TMCU_REGISTER_KERNEL("depthwise_conv2d.out", torchmcu::ops::depthwise_conv2d_out)

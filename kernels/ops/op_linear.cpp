@@ -44,4 +44,4 @@ Tensor& linear_out(KernelRuntimeContext& ctx, const Tensor& input, const Tensor&
 }  // namespace ops
 }  // namespace torchmcu
 
-EXECUTORCH_LIBRARY(torchmcu, "linear.out", torchmcu::ops::linear_out);
+TMCU_REGISTER_KERNEL("linear.out", torchmcu::ops::linear_out)

@@ -19,4 +19,4 @@ Tensor& lut_out(KernelRuntimeContext& ctx, const Tensor& input, const Tensor& ta
 }  // namespace ops
 }  // namespace torchmcu
 
-EXECUTORCH_LIBRARY(torchmcu, "lut.out", torchmcu::ops::lut_out);
+TMCU_REGISTER_KERNEL("lut.out", torchmcu::ops::lut_out)

@@ -19,4 +19,4 @@ Tensor& maximum_out(KernelRuntimeContext& ctx, const Tensor& input1, const Tenso
 }  // namespace ops
 }  // namespace torchmcu
 
-EXECUTORCH_LIBRARY(torchmcu, "maximum.out", torchmcu::ops::maximum_out);
+TMCU_REGISTER_KERNEL("maximum.out", torchmcu::ops::maximum_out)

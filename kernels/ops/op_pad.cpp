@@ -33,4 +33,4 @@ Tensor& pad_out(KernelRuntimeContext& ctx, const Tensor& input, IntArrayRef pre_
 }  // namespace ops
 }  // namespace torchmcu
 
-EXECUTORCH_LIBRARY(torchmcu, "pad.out", torchmcu::ops::pad_out);
+TMCU_REGISTER_KERNEL("pad.out", torchmcu::ops::pad_out)

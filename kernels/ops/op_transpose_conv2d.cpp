@@ -47,4 +47,4 @@ Tensor& transpose_conv2d_out(KernelRuntimeContext& ctx, const Tensor& input, con
 }  // namespace ops
 }  // namespace torchmcu
 
-EXECUTORCH_LIBRARY(torchmcu, "transpose_conv2d.out", torchmcu::ops::transpose_conv2d_out);
+TMCU_REGISTER_KERNEL("transpose_conv2d.out", torchmcu::ops::transpose_conv2d_out)

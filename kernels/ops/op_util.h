@@ -109,7 +109,75 @@ inline bool spatial_padding(IntArrayRef padding, int32_t out[4]) {
   return false;
 }
 
+/* Whether an EValue holds what an unboxed kernel parameter of type T expects. */
+template <typename T>
+struct EValueHolds;
+template <>
+struct EValueHolds<const Tensor&> {
+  static bool check(const executorch::runtime::EValue& v) { return v.isTensor(); }
+};
+template <>
+struct EValueHolds<Tensor&> {
+  static bool check(const executorch::runtime::EValue& v) { return v.isTensor(); }
+};
+template <>
+struct EValueHolds<const OptionalTensor&> {
+  static bool check(const executorch::runtime::EValue& v) { return v.isNone() || v.isTensor(); }
+};
+template <>
+struct EValueHolds<int64_t> {
+  static bool check(const executorch::runtime::EValue& v) { return v.isInt(); }
+};
+template <>
+struct EValueHolds<double> {
+  static bool check(const executorch::runtime::EValue& v) { return v.isDouble(); }
+};
+template <>
+struct EValueHolds<IntArrayRef> {
+  /* tryToIntList checks every element's tag too (toIntList would abort on a non-int). */
+  static bool check(const executorch::runtime::EValue& v) { return v.tryToIntList().ok(); }
+};
+
+template <typename F>
+struct KernelArguments;
+template <typename... Args>
+struct KernelArguments<Tensor& (*)(KernelRuntimeContext&, Args...)> {
+  /* The stack has one EValue per parameter, each of the parameter's kind, plus
+   * the returned tensor (the out argument again). */
+  static bool match(executorch::runtime::Span<executorch::runtime::EValue*> stack) {
+    if (stack.size() != sizeof...(Args) + 1) {
+      return false;
+    }
+    size_t i = 0;
+    bool ok = true;
+    ((ok = ok && stack[i] != nullptr && EValueHolds<Args>::check(*stack[i]), ++i), ...);
+    return ok && stack[i] != nullptr && stack[i]->isTensor();
+  }
+};
+
 }  // namespace ops
 }  // namespace torchmcu
+
+/*
+ * Registers `func` as torchmcu::<name> behind a type check of every argument.
+ * ExecuTorch's own unboxing aborts (ET_CHECK) on a mistyped argument, which a
+ * corrupted program can produce; here the call fails with InvalidProgram instead.
+ */
+#define TMCU_REGISTER_KERNEL(name, func)                                                                      \
+  namespace {                                                                                                 \
+  constexpr const char kTorchmcuKernelName[] = "torchmcu::" name;                                             \
+  void torchmcu_checked_kernel(::executorch::runtime::KernelRuntimeContext& ctx,                              \
+                               ::executorch::runtime::Span<::executorch::runtime::EValue*> stack) {           \
+    if (!::torchmcu::ops::KernelArguments<decltype(&func)>::match(stack)) {                                   \
+      ET_LOG(Error, "%s: arguments do not match its schema (corrupted program?)", kTorchmcuKernelName);      \
+      ctx.fail(::executorch::runtime::Error::InvalidProgram);                                                 \
+      return;                                                                                                 \
+    }                                                                                                         \
+    ::executorch::extension::WrapUnboxedIntoFunctor<decltype(EXECUTORCH_FN(func, kTorchmcuKernelName))>::call( \
+        ctx, stack);                                                                                          \
+  }                                                                                                           \
+  const auto torchmcu_kernel_registration = ::executorch::runtime::register_kernel(                           \
+      ::executorch::runtime::Kernel(kTorchmcuKernelName, torchmcu_checked_kernel));                          \
+  }
 
 #endif /* TORCHMCU_OPS_OP_UTIL_H_ */

@@ -29,7 +29,7 @@ namespace {
 
 constexpr const char* kMethodName = "forward";
 constexpr const char* kRecordMethodName = "torchmcu_record";
-constexpr size_t kRecordFields = 8;
+constexpr size_t kRecordFields = 9;
 const char* const kIsaNames[] = {"scalar", "DSP", "MVE"};
 const char* const kCpuNames[] = {"cortex-m0", "cortex-m0plus", "cortex-m3", "cortex-m4", "cortex-m7",
                                  "cortex-m23", "cortex-m33", "cortex-m35p", "cortex-m55", "cortex-m85"};
@@ -82,6 +82,219 @@ int errno_of(Error error) {
   }
 }
 
+/*
+ * Minimal bounds-checked flatbuffer reads, for the one check ExecuTorch itself
+ * skips: ExecuTorch 1.5.1 logs every operator's name and overload with
+ * `op->overload()->c_str()` when a kernel fails, which dereferences NULL for a
+ * program whose operator lacks the (optional) overload string. Such programs
+ * are refused at load instead, as are plans whose input/output or instruction
+ * indices point outside their values, operators or chain (ExecuTorch trusts
+ * those at execution time). Field numbers follow executorch/schema/program.fbs.
+ */
+constexpr uint16_t kProgramExecutionPlan = 1;
+constexpr uint16_t kExecutionPlanValues = 2;
+constexpr uint16_t kExecutionPlanInputs = 3;
+constexpr uint16_t kExecutionPlanOutputs = 4;
+constexpr uint16_t kExecutionPlanChains = 5;
+constexpr uint16_t kExecutionPlanOperators = 6;
+constexpr uint16_t kChainInstructions = 2;
+constexpr uint16_t kInstructionArgsType = 0;
+constexpr uint16_t kInstructionArgs = 1;
+enum : uint8_t { kKernelCall = 1, kDelegateCall = 2, kMoveCall = 3, kJumpFalseCall = 4, kFreeCall = 5 };
+constexpr uint16_t kOperatorName = 0;
+constexpr uint16_t kOperatorOverload = 1;
+
+struct FlatView {
+  const uint8_t* data;
+  size_t size;
+
+  bool read32(size_t at, uint32_t* out) const {
+    if (at > size || size - at < 4) {
+      return false;
+    }
+    memcpy(out, data + at, 4);
+    return true;
+  }
+  bool read16(size_t at, uint16_t* out) const {
+    if (at > size || size - at < 2) {
+      return false;
+    }
+    memcpy(out, data + at, 2);
+    return true;
+  }
+  /* Inline scalar field `field` of `table` (its default when absent); false if out of bounds. */
+  bool scalar(size_t table, uint16_t field, uint32_t default_value, uint32_t bytes, uint32_t* out) const {
+    uint32_t soffset = 0;
+    uint16_t vtable_size = 0, field_offset = 0;
+    *out = default_value;
+    if (!read32(table, &soffset)) {
+      return false;
+    }
+    const int64_t vtable = static_cast<int64_t>(table) - static_cast<int32_t>(soffset);
+    if (vtable < 0 || !read16(static_cast<size_t>(vtable), &vtable_size)) {
+      return false;
+    }
+    if (4u + 2u * field + 2u > vtable_size || !read16(static_cast<size_t>(vtable) + 4 + 2 * field, &field_offset) ||
+        field_offset == 0) {
+      return true;
+    }
+    if (bytes == 1) {
+      if (table + field_offset >= size) {
+        return false;
+      }
+      *out = data[table + field_offset];
+      return true;
+    }
+    return read32(table + field_offset, out);
+  }
+  /* Every element of the int vector at field `field` is < limit (absent: true). */
+  bool indices_below(size_t table, uint16_t field, uint32_t limit) const {
+    const size_t vector = child(table, field);
+    uint32_t count = 0;
+    if (vector == 0) {
+      return true;
+    }
+    if (!read32(vector, &count)) {
+      return false;
+    }
+    for (uint32_t i = 0; i < count; ++i) {
+      uint32_t index = 0;
+      if (!read32(vector + 4 + 4 * static_cast<size_t>(i), &index) || index >= limit) {
+        return false;
+      }
+    }
+    return true;
+  }
+  /* Position of table field `field` (an offset to a child), or 0 when absent/invalid. */
+  size_t child(size_t table, uint16_t field) const {
+    uint32_t soffset = 0;
+    uint16_t vtable_size = 0, field_offset = 0;
+    if (!read32(table, &soffset)) {
+      return 0;
+    }
+    const int64_t vtable = static_cast<int64_t>(table) - static_cast<int32_t>(soffset);
+    if (vtable < 0 || !read16(static_cast<size_t>(vtable), &vtable_size) || 4u + 2u * field + 2u > vtable_size ||
+        !read16(static_cast<size_t>(vtable) + 4 + 2 * field, &field_offset) || field_offset == 0) {
+      return 0;
+    }
+    uint32_t relative = 0;
+    const size_t at = table + field_offset;
+    if (!read32(at, &relative) || relative == 0 || at + relative >= size) {
+      return 0;
+    }
+    return at + relative;
+  }
+};
+
+/* Every instruction's value, operator and jump indices are in range. */
+bool instructions_well_formed(const FlatView& view, size_t chains, uint32_t value_count, uint32_t op_count) {
+  uint32_t chain_count = 0;
+  if (chains == 0) {
+    return true;
+  }
+  if (!view.read32(chains, &chain_count)) {
+    return false;
+  }
+  for (uint32_t c = 0; c < chain_count; ++c) {
+    uint32_t relative = 0;
+    const size_t chain_slot = chains + 4 + 4 * static_cast<size_t>(c);
+    if (!view.read32(chain_slot, &relative)) {
+      return false;
+    }
+    const size_t instructions = view.child(chain_slot + relative, kChainInstructions);
+    uint32_t count = 0;
+    if (instructions == 0) {
+      continue;
+    }
+    if (!view.read32(instructions, &count)) {
+      return false;
+    }
+    for (uint32_t i = 0; i < count; ++i) {
+      const size_t slot = instructions + 4 + 4 * static_cast<size_t>(i);
+      uint32_t type = 0, a = 0, b = 0;
+      if (!view.read32(slot, &relative) || !view.scalar(slot + relative, kInstructionArgsType, 0, 1, &type)) {
+        return false;
+      }
+      const size_t args = view.child(slot + relative, kInstructionArgs);
+      if (args == 0) {
+        return false;
+      }
+      switch (type) {
+        case kKernelCall:
+          if (!view.scalar(args, 0, 0, 4, &a) || a >= op_count || !view.indices_below(args, 1, value_count)) {
+            return false;
+          }
+          break;
+        case kMoveCall:
+          if (!view.scalar(args, 0, 0, 4, &a) || !view.scalar(args, 1, 0, 4, &b) || a >= value_count ||
+              b >= value_count) {
+            return false;
+          }
+          break;
+        case kJumpFalseCall:
+          if (!view.scalar(args, 0, 0, 4, &a) || !view.scalar(args, 1, 0, 4, &b) || a >= value_count || b >= count) {
+            return false;
+          }
+          break;
+        case kFreeCall:
+          if (!view.scalar(args, 0, 0, 4, &a) || a >= value_count) {
+            return false;
+          }
+          break;
+        default:
+          return false;  // torchmcu programs have no delegates; anything else is corrupt
+      }
+    }
+  }
+  return true;
+}
+
+bool operators_well_formed(const uint8_t* data, size_t size) {
+  FlatView view{data, size};
+  uint32_t root = 0;
+  if (!view.read32(0, &root)) {
+    return false;
+  }
+  const size_t plans = view.child(root, kProgramExecutionPlan);
+  uint32_t plan_count = 0;
+  if (plans == 0 || !view.read32(plans, &plan_count)) {
+    return false;
+  }
+  for (uint32_t p = 0; p < plan_count; ++p) {
+    uint32_t relative = 0;
+    const size_t slot = plans + 4 + 4 * static_cast<size_t>(p);
+    if (!view.read32(slot, &relative)) {
+      return false;
+    }
+    const size_t plan = slot + relative;
+    uint32_t value_count = 0;
+    const size_t values = view.child(plan, kExecutionPlanValues);
+    if (values == 0 || !view.read32(values, &value_count)) {
+      return false;
+    }
+    if (!view.indices_below(plan, kExecutionPlanInputs, value_count) ||
+        !view.indices_below(plan, kExecutionPlanOutputs, value_count)) {
+      return false;
+    }
+    const size_t operators = view.child(plan, kExecutionPlanOperators);
+    uint32_t op_count = 0;
+    if (operators != 0 && !view.read32(operators, &op_count)) {
+      return false;
+    }
+    if (!instructions_well_formed(view, view.child(plan, kExecutionPlanChains), value_count, op_count)) {
+      return false;
+    }
+    for (uint32_t o = 0; o < op_count; ++o) {
+      const size_t op_slot = operators + 4 + 4 * static_cast<size_t>(o);
+      if (!view.read32(op_slot, &relative) || view.child(op_slot + relative, kOperatorName) == 0 ||
+          view.child(op_slot + relative, kOperatorOverload) == 0) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 int Runner::fail(int code, const char* format, ...) {
@@ -123,6 +336,9 @@ int Runner::load(const void* program, size_t program_size, const RunnerMemory& m
                 error_name(loaded_program.error()), static_cast<unsigned>(program_size));
   }
   program_.emplace(std::move(loaded_program.get()));
+  if (!operators_well_formed(static_cast<const uint8_t*>(program), program_size)) {
+    return fail(-EBADMSG, "program: an operator, instruction or input/output index is malformed (corrupted program)");
+  }
 
   Result<MethodMeta> meta = program_->method_meta(kMethodName);
   if (!meta.ok()) {
@@ -166,11 +382,11 @@ int Runner::load(const void* program, size_t program_size, const RunnerMemory& m
   memory_manager_.emplace(&*method_allocator_, &*planned_memory_, &temp_allocator_);
 
   Result<Method> method = program_->load_method(kMethodName, &*memory_manager_);
+  if (method_allocator_->overflowed() || (!method.ok() && method.error() == Error::MemoryAllocationFailed)) {
+    return fail(-ENOMEM, "method pool too small: %u bytes given (the plan's method_allocator_bytes is enough)",
+                static_cast<unsigned>(memory.method_pool_size));
+  }
   if (!method.ok()) {
-    if (method.error() == Error::MemoryAllocationFailed) {
-      return fail(-ENOMEM, "method pool too small: %u bytes given (measure the need with `torchmcu run` on the host)",
-                  static_cast<unsigned>(memory.method_pool_size));
-    }
     return fail(errno_of(method.error()), "program: loading method \"%s\" failed (%s)", kMethodName,
                 error_name(method.error()));
   }
@@ -179,11 +395,12 @@ int Runner::load(const void* program, size_t program_size, const RunnerMemory& m
 }
 
 int Runner::check_record(const RunnerMemory& memory) {
-  MemoryAllocator allocator(static_cast<uint32_t>(memory.method_pool_size), static_cast<uint8_t*>(memory.method_pool));
+  GuardedPoolAllocator allocator(static_cast<uint32_t>(memory.method_pool_size),
+                                 static_cast<uint8_t*>(memory.method_pool));
   MemoryManager manager(&allocator, &*planned_memory_, &temp_allocator_);
   Result<Method> record = program_->load_method(kRecordMethodName, &manager);
-  if (!record.ok()) {
-    if (record.error() == Error::MemoryAllocationFailed) {
+  if (allocator.overflowed() || !record.ok()) {
+    if (allocator.overflowed() || record.error() == Error::MemoryAllocationFailed) {
       return fail(-ENOMEM, "method pool too small: %u bytes given", static_cast<unsigned>(memory.method_pool_size));
     }
     return fail(-EBADMSG, "program: no %s method: not compiled by torchmcu (compile it with `torchmcu compile`)",
@@ -202,7 +419,7 @@ int Runner::check_record(const RunnerMemory& memory) {
     field[i] = value.toInt();
   }
   const int64_t magic = field[0], format = field[1], version = field[2], cpu = field[3], isa = field[4],
-                sizing_version = field[6], opset = field[7];
+                sizing_version = field[6], opset = field[7], method_pool_needed = field[8];
   if (magic != TORCHMCU_RECORD_MAGIC || format > TORCHMCU_RECORD_FORMAT) {
     return fail(-EBADMSG, "program: torchmcu record format %d is newer than this firmware's (%d): update the firmware",
                 static_cast<int>(format), TORCHMCU_RECORD_FORMAT);
@@ -218,6 +435,12 @@ int Runner::check_record(const RunnerMemory& memory) {
     return fail(-EPROTO, "program operator set 0x%08x differs from the firmware's 0x%08x: compile the model with the "
                 "torchmcu release the firmware was built from", static_cast<unsigned>(opset),
                 static_cast<unsigned>(TORCHMCU_OPSET_HASH));
+  }
+  if (method_pool_needed > 0 && memory.method_pool_size < static_cast<uint64_t>(method_pool_needed)) {
+    // Checked before ExecuTorch allocates: it does not survive running out mid-load.
+    return fail(-ENOMEM, "method pool too small: %u bytes given, the program needs %u (measured on the host, an upper "
+                "bound on Cortex-M)", static_cast<unsigned>(memory.method_pool_size),
+                static_cast<unsigned>(method_pool_needed));
   }
   if (TORCHMCU_BUILD_USES_CMSIS_NN) {
     if (isa != TORCHMCU_BUILD_ISA) {

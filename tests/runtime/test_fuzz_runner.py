@@ -23,7 +23,7 @@ def test_mutated_programs_never_crash(tiny_pte, seed):
     library = build_library(BuildConfig(sanitize=True))
     fuzzer = library.parent / "torchmcu_fuzz_runner"
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0:abort_on_error=1", UBSAN_OPTIONS="halt_on_error=1")
-    result = subprocess.run([str(fuzzer), str(tiny_pte), str(CASES), str(seed)], capture_output=True, text=True,
+    result = subprocess.run([str(fuzzer), str(tiny_pte), str(CASES), str(seed)], capture_output=True, text=True, errors="replace",
                             timeout=900, env=env)
     print(result.stdout)
     assert result.returncode == 0, f"fuzzer crashed (exit {result.returncode}):\n{result.stderr[-4000:]}"

@@ -12,7 +12,9 @@
  * output_offset = +output zero point; multiplier/shift as arm_nn_requantize
  * takes them (shift > 0 shifts left). Every function checks its arguments and
  * returns TMCU_ERR_ARG for any it cannot honour; none reads or writes outside
- * the buffers its dims describe, or past scratch.size.
+ * the buffers its dims describe, or past scratch.size. Limits that keep int32
+ * index math exact: each dim <= 65536, elements <= 2^28, strides, dilations,
+ * paddings and pooling windows <= 4096.
  */
 #ifndef TORCHMCU_NN_H_
 #define TORCHMCU_NN_H_

@@ -36,6 +36,37 @@ struct RunnerMemory {
   size_t method_pool_size;
 };
 
+/*
+ * The method allocator with a guard tail. ExecuTorch 1.5.1's Method::parse_values
+ * writes through some allocations without checking them for NULL, so running
+ * out of method pool mid-load would crash. Allocations that reach into the last
+ * kGuardBytes of the pool succeed but mark the pool as overflowed; the runner
+ * then abandons the load and reports "method pool too small". Only an
+ * allocation larger than the guard itself can still see NULL.
+ */
+class GuardedPoolAllocator : public executorch::runtime::MemoryAllocator {
+ public:
+  static constexpr uint32_t kGuardBytes = 1024;
+
+  GuardedPoolAllocator(uint32_t size, uint8_t* base) : MemoryAllocator(size, base), base_(base), size_(size) {}
+
+  void* allocate(size_t size, size_t alignment = kDefaultAlignment) override {
+    void* memory = MemoryAllocator::allocate(size, alignment);
+    const uint32_t soft_limit = size_ > kGuardBytes ? size_ - kGuardBytes : 0;
+    if (memory == nullptr || static_cast<uint8_t*>(memory) + size > base_ + soft_limit) {
+      overflowed_ = true;
+    }
+    return memory;
+  }
+
+  bool overflowed() const { return overflowed_; }
+
+ private:
+  uint8_t* base_;
+  uint32_t size_;
+  bool overflowed_ = false;
+};
+
 /* Reads a monotonically increasing counter (cycles, ticks, ns): for profiling. */
 typedef uint64_t (*RunnerClock)(void* context);
 
@@ -85,7 +116,7 @@ class Runner {
 
   std::optional<executorch::extension::BufferDataLoader> loader_;
   std::optional<executorch::runtime::Program> program_;
-  std::optional<executorch::runtime::MemoryAllocator> method_allocator_;
+  std::optional<GuardedPoolAllocator> method_allocator_;
   executorch::runtime::MemoryAllocator temp_allocator_{0, nullptr};
   executorch::runtime::Span<uint8_t> planned_spans_[kMaxPlannedBuffers];
   std::optional<executorch::runtime::HierarchicalAllocator> planned_memory_;

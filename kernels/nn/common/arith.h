@@ -65,8 +65,22 @@ static inline int tmcu_valid_activation(int32_t act_min, int32_t act_max) {
 
 static inline int tmcu_valid_shift(int32_t shift) { return shift >= -31 && shift <= 30; }
 
+/* Largest element count a kernel accepts: keeps every int32 index computation
+ * (including a corrupted program's shapes) free of overflow. */
+#define TMCU_MAX_ELEMENTS (1 << 28)
+#define TMCU_MAX_DIM (1 << 16)    /* any single dimension */
+#define TMCU_MAX_WINDOW (1 << 12) /* stride, dilation, padding, kernel extent */
+
 static inline int tmcu_valid_dims(const tmcu_dims* d) {
-  return d != 0 && d->n > 0 && d->h > 0 && d->w > 0 && d->c > 0;
+  return d != 0 && d->n > 0 && d->h > 0 && d->w > 0 && d->c > 0 && d->n <= TMCU_MAX_DIM && d->h <= TMCU_MAX_DIM &&
+         d->w <= TMCU_MAX_DIM && d->c <= TMCU_MAX_DIM && (int64_t)d->n * d->h * d->w * d->c <= TMCU_MAX_ELEMENTS;
+}
+
+static inline int tmcu_valid_window(const tmcu_conv_params* p) {
+  return p->stride_h >= 1 && p->stride_w >= 1 && p->stride_h <= TMCU_MAX_WINDOW && p->stride_w <= TMCU_MAX_WINDOW &&
+         p->dilation_h >= 1 && p->dilation_w >= 1 && p->dilation_h <= TMCU_MAX_WINDOW &&
+         p->dilation_w <= TMCU_MAX_WINDOW && p->pad_h >= 0 && p->pad_w >= 0 && p->pad_h <= TMCU_MAX_WINDOW &&
+         p->pad_w <= TMCU_MAX_WINDOW;
 }
 
 static inline int32_t tmcu_elements(const tmcu_dims* d) { return d->n * d->h * d->w * d->c; }

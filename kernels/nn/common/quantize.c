@@ -4,7 +4,7 @@
 #include "arith.h"
 
 tmcu_status tmcu_quantize_f32_s8(const float* input, int32_t size, float scale, int32_t zero_point, int8_t* output) {
-  if (input == 0 || output == 0 || size < 0 || !(scale > 0.0f) || !isfinite(scale) || zero_point < -128 ||
+  if (input == 0 || output == 0 || size < 0 || size > TMCU_MAX_ELEMENTS || !(scale > 0.0f) || !isfinite(scale) || zero_point < -128 ||
       zero_point > 127) {
     return TMCU_ERR_ARG;
   }
@@ -20,7 +20,7 @@ tmcu_status tmcu_quantize_f32_s8(const float* input, int32_t size, float scale, 
 }
 
 tmcu_status tmcu_dequantize_s8_f32(const int8_t* input, int32_t size, float scale, int32_t zero_point, float* output) {
-  if (input == 0 || output == 0 || size < 0 || !isfinite(scale) || zero_point < -128 || zero_point > 127) {
+  if (input == 0 || output == 0 || size < 0 || size > TMCU_MAX_ELEMENTS || !isfinite(scale) || zero_point < -128 || zero_point > 127) {
     return TMCU_ERR_ARG;
   }
   for (int32_t i = 0; i < size; ++i) {

@@ -7,7 +7,7 @@ tmcu_status tmcu_conv2d_s8(const tmcu_conv_params* p, const tmcu_quant_params* q
   (void)scratch; /* the direct loop needs none */
   if (p == 0 || input == 0 || filter == 0 || output == 0 || !tmcu_valid_dims(in) || !tmcu_valid_dims(filter_dims) ||
       !tmcu_valid_dims(out) || in->n != out->n || filter_dims->n != out->c || in->c % filter_dims->c != 0 ||
-      p->stride_h < 1 || p->stride_w < 1 || p->dilation_h < 1 || p->dilation_w < 1 || p->pad_h < 0 || p->pad_w < 0 ||
+      !tmcu_valid_window(p) ||
       !tmcu_valid_activation(p->act_min, p->act_max) || !tmcu_valid_quant(quant, out->c)) {
     return TMCU_ERR_ARG;
   }

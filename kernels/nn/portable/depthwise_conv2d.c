@@ -8,8 +8,7 @@ tmcu_status tmcu_depthwise_conv2d_s8(const tmcu_conv_params* p, int32_t depth_mu
   (void)scratch;
   if (p == 0 || input == 0 || filter == 0 || output == 0 || !tmcu_valid_dims(in) || !tmcu_valid_dims(filter_dims) ||
       !tmcu_valid_dims(out) || depth_multiplier < 1 || filter_dims->n != 1 || filter_dims->c != out->c ||
-      out->c != in->c * depth_multiplier || in->n != out->n || p->stride_h < 1 || p->stride_w < 1 ||
-      p->dilation_h < 1 || p->dilation_w < 1 || p->pad_h < 0 || p->pad_w < 0 ||
+      out->c != in->c * depth_multiplier || in->n != out->n || !tmcu_valid_window(p) ||
       !tmcu_valid_activation(p->act_min, p->act_max) || !tmcu_valid_quant(quant, out->c)) {
     return TMCU_ERR_ARG;
   }

@@ -7,6 +7,8 @@ tmcu_status tmcu_linear_s8(int32_t input_offset, int32_t output_offset, int32_t 
                            int8_t* output) {
   (void)kernel_sum; /* equal to bias + input_offset * row sums: the direct sum below is the same */
   if (input == 0 || filter == 0 || output == 0 || batches < 1 || in_features < 1 || out_features < 1 ||
+      (int64_t)batches * in_features > TMCU_MAX_ELEMENTS || (int64_t)out_features * in_features > TMCU_MAX_ELEMENTS ||
+      (int64_t)batches * out_features > TMCU_MAX_ELEMENTS ||
       !tmcu_valid_activation(act_min, act_max) || !tmcu_valid_quant(quant, out_features)) {
     return TMCU_ERR_ARG;
   }

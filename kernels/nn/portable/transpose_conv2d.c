@@ -9,8 +9,7 @@ tmcu_status tmcu_transpose_conv2d_s8(const tmcu_conv_params* p, const tmcu_quant
   (void)reverse_scratch;
   if (p == 0 || input == 0 || filter == 0 || output == 0 || !tmcu_valid_dims(in) || !tmcu_valid_dims(filter_dims) ||
       !tmcu_valid_dims(out) || filter_dims->c != in->c || filter_dims->n != out->c || in->n != out->n ||
-      p->stride_h < 1 || p->stride_w < 1 || p->pad_h < 0 || p->pad_w < 0 || p->dilation_h != 1 ||
-      p->dilation_w != 1 || !tmcu_valid_activation(p->act_min, p->act_max) || !tmcu_valid_quant(quant, out->c)) {
+      !tmcu_valid_window(p) || p->dilation_h != 1 || p->dilation_w != 1 || !tmcu_valid_activation(p->act_min, p->act_max) || !tmcu_valid_quant(quant, out->c)) {
     return TMCU_ERR_ARG;
   }
   for (int32_t b = 0; b < out->n; ++b) {

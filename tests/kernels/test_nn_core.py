@@ -1,0 +1,262 @@
+"""The C numeric core equals the Python reference (the specification) bit for bit:
+on every golden-vector case, and on hypothesis-generated shapes and parameters."""
+
+from __future__ import annotations
+
+import ctypes
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import torchmcu.ops  # noqa: F401
+from tests.host.golden import load_family
+from tests.kernels.nn_lib import (
+    AddParams, BmmParams, Buf, ConvParams, MulParams, PoolParams, dims, library, ptr, quant,
+)
+from torchmcu import qmath
+
+ops = torch.ops.torchmcu
+NO_SCRATCH = Buf(None, 0)
+
+
+def c_conv(kind, x, w, bias, mult, shift, stride, pad, dilation, in_off, out_off, act, out_shape, depth_mult=1):
+    out = np.zeros(out_shape, np.int8)
+    params = ConvParams(in_off, out_off, stride[0], stride[1], pad[0], pad[1], dilation[0], dilation[1], *act)
+    q = quant(mult, shift)
+    lib = library()
+    if kind == "conv":
+        status = lib.tmcu_conv2d_s8(ctypes.byref(params), ctypes.byref(q), ctypes.byref(dims(x.shape)), ptr(x),
+                                    ctypes.byref(dims(w.shape)), ptr(w), ptr(bias), ctypes.byref(dims(out.shape)),
+                                    ptr(out), NO_SCRATCH)
+    elif kind == "depthwise":
+        status = lib.tmcu_depthwise_conv2d_s8(ctypes.byref(params), depth_mult, ctypes.byref(q),
+                                              ctypes.byref(dims(x.shape)), ptr(x), ctypes.byref(dims(w.shape)), ptr(w),
+                                              ptr(bias), ctypes.byref(dims(out.shape)), ptr(out), NO_SCRATCH)
+    else:
+        status = lib.tmcu_transpose_conv2d_s8(ctypes.byref(params), ctypes.byref(q), ctypes.byref(dims(x.shape)),
+                                              ptr(x), ctypes.byref(dims(w.shape)), ptr(w), ptr(bias),
+                                              ctypes.byref(dims(out.shape)), ptr(out), NO_SCRATCH, NO_SCRATCH)
+    assert status == 0
+    return out
+
+
+def arr(case, key, dtype):
+    return np.ascontiguousarray(case[key], dtype=dtype)
+
+
+@pytest.mark.parametrize("family,kind", [("convolve", "conv"), ("depthwise", "depthwise"),
+                                         ("transpose_conv", "transpose")])
+def test_convolutions_golden(family, kind):
+    for c in load_family(family):
+        bias = arr(c, "bias", np.int32) if c["has_bias"] else None
+        dil = (c["dilation_h"], c["dilation_w"]) if c.has("dilation_h") else (1, 1)
+        out = c_conv(kind, arr(c, "input", np.int8), arr(c, "filter", np.int8), bias, arr(c, "multiplier", np.int32),
+                     arr(c, "shift", np.int32), (c["stride_h"], c["stride_w"]), (c["pad_h"], c["pad_w"]), dil,
+                     c["input_offset"], c["output_offset"], (c["act_min"], c["act_max"]), c["output"].shape,
+                     c["ch_mult"] if c.has("ch_mult") else 1)
+        np.testing.assert_array_equal(out, c["output"], err_msg=f"{family} case {c.index} ({c.note})")
+
+
+def test_linear_and_batch_matmul_golden():
+    lib = library()
+    for c in load_family("fully_connected"):
+        x, w = arr(c, "input", np.int8), arr(c, "filter", np.int8)
+        out = np.zeros(c["output"].shape, np.int8)
+        mult, shift = arr(c, "multiplier", np.int32), arr(c, "shift", np.int32)
+        bias = arr(c, "bias", np.int32) if c["has_bias"] else None
+        status = lib.tmcu_linear_s8(c["input_offset"], c["output_offset"], c["act_min"], c["act_max"],
+                                    ctypes.byref(quant(mult, shift)), x.shape[0], x.shape[1], ptr(x), w.shape[0],
+                                    ptr(w), ptr(bias), None, ptr(out))
+        assert status == 0
+        np.testing.assert_array_equal(out, c["output"], err_msg=f"fc case {c.index}")
+    for c in load_family("batch_matmul"):
+        lhs, rhs = arr(c, "lhs", np.int8), arr(c, "rhs", np.int8)
+        out = np.zeros(c["output"].shape, np.int8)
+        params = BmmParams(c["lhs_offset"], c["rhs_offset"], c["output_offset"], c["multiplier"], c["shift"],
+                           c["act_min"], c["act_max"])
+        assert lib.tmcu_batch_matmul_s8(ctypes.byref(params), ctypes.byref(dims(lhs.shape)), ptr(lhs),
+                                        ctypes.byref(dims(rhs.shape)), ptr(rhs), ctypes.byref(dims(out.shape)),
+                                        ptr(out), NO_SCRATCH) == 0
+        np.testing.assert_array_equal(out, c["output"], err_msg=f"bmm case {c.index}")
+
+
+def test_elementwise_pool_softmax_pad_transpose_golden():
+    lib = library()
+    for c in load_family("elementwise_add"):
+        p = c.params
+        a, b = arr(c, "input_1", np.int8), arr(c, "input_2", np.int8)
+        out = np.zeros_like(a)
+        params = AddParams(p["input_1_offset"], p["input_1_mult"], p["input_1_shift"], p["input_2_offset"],
+                           p["input_2_mult"], p["input_2_shift"], p["left_shift"], p["output_offset"],
+                           p["output_mult"], p["output_shift"], p["act_min"], p["act_max"])
+        d = dims(a.shape)
+        assert lib.tmcu_add_s8(ctypes.byref(params), ctypes.byref(d), ptr(a), ctypes.byref(d), ptr(b),
+                               ctypes.byref(d), ptr(out)) == 0
+        np.testing.assert_array_equal(out, c["output"])
+    for c in load_family("elementwise_mul"):
+        p = c.params
+        a, b = arr(c, "input_1", np.int8), arr(c, "input_2", np.int8)
+        out = np.zeros_like(a)
+        params = MulParams(p["input_1_offset"], p["input_2_offset"], p["output_offset"], p["output_mult"],
+                           p["output_shift"], p["act_min"], p["act_max"])
+        d = dims(a.shape)
+        assert lib.tmcu_mul_s8(ctypes.byref(params), ctypes.byref(d), ptr(a), ctypes.byref(d), ptr(b),
+                               ctypes.byref(d), ptr(out)) == 0
+        np.testing.assert_array_equal(out, c["output"])
+    for family, fn in (("avgpool", "tmcu_avg_pool2d_s8"), ("maxpool", "tmcu_max_pool2d_s8")):
+        for c in load_family(family):
+            x = arr(c, "input", np.int8)
+            out = np.zeros(c["output"].shape, np.int8)
+            params = PoolParams(c["kh"], c["kw"], c["stride_h"], c["stride_w"], c["pad_h"], c["pad_w"], c["act_min"],
+                                c["act_max"])
+            args = [ctypes.byref(params), ctypes.byref(dims(x.shape)), ptr(x), ctypes.byref(dims(out.shape)), ptr(out)]
+            assert getattr(lib, fn)(*args, *([NO_SCRATCH] if family == "avgpool" else [])) == 0
+            np.testing.assert_array_equal(out, c["output"], err_msg=f"{family} case {c.index}")
+    for c in load_family("softmax"):
+        x = arr(c, "input", np.int8)
+        out = np.zeros_like(x)
+        assert lib.tmcu_softmax_s8(ptr(x), x.shape[0], x.shape[1], c["mult"], c["shift"], c["diff_min"], ptr(out)) == 0
+        np.testing.assert_array_equal(out, c["output"], err_msg=f"softmax case {c.index}")
+    for c in load_family("pad"):
+        p = c.params
+        x = arr(c, "input", np.int8)
+        out = np.zeros(c["output"].shape, np.int8)
+        pre = dims([p["pre_n"], p["pre_h"], p["pre_w"], p["pre_c"]])
+        post = dims([p["post_n"], p["post_h"], p["post_w"], p["post_c"]])
+        assert lib.tmcu_pad_s8(ctypes.byref(dims(x.shape)), ptr(x), ctypes.byref(pre), ctypes.byref(post),
+                               ctypes.c_int8(p["pad_value"]), ptr(out)) == 0
+        np.testing.assert_array_equal(out, c["output"])
+    for c in load_family("transpose"):
+        p = c.params
+        x = arr(c, "input", np.int8)
+        rank = p["num_dims"]
+        perm = np.array([p[f"perm_{i}"] for i in range(rank)], np.int32)
+        out = np.zeros(c["output"].shape, np.int8)
+        assert lib.tmcu_transpose_s8(ctypes.byref(dims(x.shape)), rank, ptr(perm), ptr(x), ptr(out)) == 0
+        np.testing.assert_array_equal(out, c["output"])
+    for c in load_family("minimum_maximum"):
+        a, b = arr(c, "input_1", np.int8), arr(c, "input_2", np.int8)
+        for fn, key in (("tmcu_minimum_s8", "output_minimum"), ("tmcu_maximum_s8", "output_maximum")):
+            out = np.zeros(c[key].shape, np.int8)
+            assert getattr(lib, fn)(ctypes.byref(dims(a.shape)), ptr(a), ctypes.byref(dims(b.shape)), ptr(b),
+                                    ctypes.byref(dims(out.shape)), ptr(out)) == 0
+            np.testing.assert_array_equal(out, c[key])
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**20), c_in=st.integers(1, 8), c_out=st.integers(1, 8), kh=st.integers(1, 4),
+       kw=st.integers(1, 4), stride=st.integers(1, 3), pad=st.integers(0, 2), dilation=st.integers(1, 2),
+       kind=st.sampled_from(["conv", "depthwise", "transpose", "grouped"]))
+def test_convolutions_match_reference(seed, c_in, c_out, kh, kw, stride, pad, dilation, kind):
+    rng = np.random.default_rng(seed)
+    h, w = int(rng.integers(max(kh * dilation, 1), 10)), int(rng.integers(max(kw * dilation, 1), 10))
+    x = rng.integers(-128, 128, (1, h, w, c_in), dtype=np.int8)
+    in_off, out_off = int(rng.integers(-127, 129)), int(rng.integers(-128, 128))
+    act = sorted(int(v) for v in rng.integers(-128, 128, 2))
+    if kind == "depthwise":
+        mult_count = c_in * c_out
+        w_ = rng.integers(-127, 128, (1, kh, kw, mult_count), dtype=np.int8)
+    elif kind == "transpose":
+        mult_count = c_out
+        w_ = rng.integers(-127, 128, (c_out, kh, kw, c_in), dtype=np.int8)
+        dilation = 1
+    elif kind == "grouped":
+        groups = 2
+        c_in, mult_count = c_in * groups, c_out * groups
+        x = rng.integers(-128, 128, (1, h, w, c_in), dtype=np.int8)
+        w_ = rng.integers(-127, 128, (mult_count, kh, kw, c_in // groups), dtype=np.int8)
+    else:
+        mult_count = c_out
+        w_ = rng.integers(-127, 128, (c_out, kh, kw, c_in), dtype=np.int8)
+    bias = rng.integers(-30000, 30000, mult_count, dtype=np.int32)
+    mult = rng.integers(2**30, 2**31 - 1, mult_count, dtype=np.int64).astype(np.int32)
+    shift = rng.integers(-12, -4, mult_count, dtype=np.int32)
+    t = torch.from_numpy
+    common = (t(mult), t(shift), act[0], act[1])
+    if kind == "transpose":
+        ref = ops.transpose_conv2d(t(x), t(w_), t(bias), [stride] * 2, [min(pad, kh - 1), min(pad, kw - 1)], [0, 0],
+                                   in_off, out_off, *common)
+        p = (min(pad, kh - 1), min(pad, kw - 1))
+    elif kind == "depthwise":
+        ref = ops.depthwise_conv2d(t(x), t(w_), t(bias), [stride] * 2, [pad] * 2, [dilation] * 2, c_out, in_off,
+                                   out_off, *common)
+        p = (pad, pad)
+    else:
+        ref = ops.conv2d(t(x), t(w_), t(bias), [stride] * 2, [pad] * 2, [dilation] * 2, c_in // w_.shape[3], in_off,
+                         out_off, *common)
+        p = (pad, pad)
+    if 0 in ref.shape:
+        return
+    ours = c_conv({"grouped": "conv"}.get(kind, kind), x, w_, bias, mult, shift, (stride, stride), p,
+                  (dilation, dilation), in_off, out_off, act, tuple(ref.shape), c_out)
+    np.testing.assert_array_equal(ours, ref.numpy())
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**20), shape_a=st.lists(st.integers(1, 4), min_size=4, max_size=4),
+       broadcast=st.lists(st.booleans(), min_size=4, max_size=4))
+def test_broadcast_elementwise_match_reference(seed, shape_a, broadcast):
+    rng = np.random.default_rng(seed)
+    shape_b = [1 if bc else s for s, bc in zip(shape_a, broadcast)]
+    a = rng.integers(-128, 128, shape_a, dtype=np.int8)
+    b = rng.integers(-128, 128, shape_b, dtype=np.int8)
+    m1, s1 = qmath.quantize_multiplier(float(rng.uniform(0.1, 0.5)))
+    m2, s2 = qmath.quantize_multiplier(float(rng.uniform(0.1, 0.5)))
+    mo, so = qmath.quantize_multiplier(float(rng.uniform(1e-7, 1e-5)))
+    lib = library()
+    out = np.zeros(shape_a, np.int8)
+    params = AddParams(5, m1, s1, -7, m2, s2, 20, 3, mo, so, -128, 127)
+    assert lib.tmcu_add_s8(ctypes.byref(params), ctypes.byref(dims(a.shape)), ptr(a), ctypes.byref(dims(b.shape)),
+                           ptr(b), ctypes.byref(dims(out.shape)), ptr(out)) == 0
+    ref = ops.add(torch.from_numpy(a), torch.from_numpy(b), 5, m1, s1, -7, m2, s2, 20, 3, mo, so, -128, 127)
+    np.testing.assert_array_equal(out, ref.numpy())
+    mm, ms = qmath.quantize_multiplier(float(rng.uniform(1e-4, 1e-2)))
+    params = MulParams(5, -7, 3, mm, ms, -100, 100)
+    assert lib.tmcu_mul_s8(ctypes.byref(params), ctypes.byref(dims(a.shape)), ptr(a), ctypes.byref(dims(b.shape)),
+                           ptr(b), ctypes.byref(dims(out.shape)), ptr(out)) == 0
+    ref = ops.mul(torch.from_numpy(a), torch.from_numpy(b), 5, -7, 3, mm, ms, -100, 100)
+    np.testing.assert_array_equal(out, ref.numpy())
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**20), scale=st.floats(1e-3, 10.0), zero_point=st.integers(-128, 127))
+def test_quantize_dequantize_lut_match_reference(seed, scale, zero_point):
+    rng = np.random.default_rng(seed)
+    x = (rng.standard_normal(257) * 200 * scale).astype(np.float32)
+    x[:3] = [0.5 * scale, -0.5 * scale, 1.5 * scale]  # ties round to even, as nearbyintf does
+    lib = library()
+    q = np.zeros(x.shape, np.int8)
+    assert lib.tmcu_quantize_f32_s8(ptr(x), x.size, ctypes.c_float(scale), zero_point, ptr(q)) == 0
+    np.testing.assert_array_equal(q, ops.quantize_per_tensor(torch.from_numpy(x), scale, zero_point).numpy())
+    back = np.zeros(x.shape, np.float32)
+    assert lib.tmcu_dequantize_s8_f32(ptr(q), q.size, ctypes.c_float(scale), zero_point, ptr(back)) == 0
+    np.testing.assert_array_equal(back, ops.dequantize_per_tensor(torch.from_numpy(q), scale, zero_point).numpy())
+    table = rng.integers(-128, 128, 256, dtype=np.int8)
+    out = np.zeros_like(q)
+    assert lib.tmcu_lut_s8(ptr(q), q.size, ptr(table), ptr(out)) == 0
+    np.testing.assert_array_equal(out, ops.lut(torch.from_numpy(q), torch.from_numpy(table)).numpy())
+
+
+def test_bad_arguments_are_refused_not_crashed():
+    lib = library()
+    x = np.zeros((1, 4, 4, 3), np.int8)
+    w = np.zeros((2, 3, 3, 3), np.int8)
+    out = np.zeros((1, 2, 2, 2), np.int8)
+    mult, shift = np.full(2, 2**30, np.int32), np.zeros(2, np.int32)
+    for params in (ConvParams(0, 0, 0, 1, 0, 0, 1, 1, -128, 127),  # stride 0
+                   ConvParams(0, 0, 1, 1, 0, 0, 1, 1, 10, -10),  # act_min > act_max
+                   ConvParams(0, 0, 1, 1, -1, 0, 1, 1, -128, 127)):  # negative padding
+        assert lib.tmcu_conv2d_s8(ctypes.byref(params), ctypes.byref(quant(mult, shift)), ctypes.byref(dims(x.shape)),
+                                  ptr(x), ctypes.byref(dims(w.shape)), ptr(w), None, ctypes.byref(dims(out.shape)),
+                                  ptr(out), NO_SCRATCH) == -1
+    bad_shift = np.full(2, 40, np.int32)
+    ok = ConvParams(0, 0, 1, 1, 0, 0, 1, 1, -128, 127)
+    assert lib.tmcu_conv2d_s8(ctypes.byref(ok), ctypes.byref(quant(mult, bad_shift)), ctypes.byref(dims(x.shape)),
+                              ptr(x), ctypes.byref(dims(w.shape)), ptr(w), None, ctypes.byref(dims(out.shape)), ptr(out),
+                              NO_SCRATCH) == -1
+    assert lib.tmcu_softmax_s8(None, 1, 4, 2**30, 20, -100, ptr(out)) == -1
+    assert lib.tmcu_transpose_s8(ctypes.byref(dims(x.shape)), 3, ptr(np.array([0, 0, 1], np.int32)), ptr(x),
+                                 ptr(np.zeros(48, np.int8))) == -1  # not a permutation
