@@ -172,11 +172,16 @@ def measure_method_pool(pte: bytes) -> int:
     A 64-bit figure: an upper bound for 32-bit Cortex-M. 0 when the host kernels
     cannot be built here (the runner then skips its pre-load check).
     """
-    from torchmcu.native import GuardBytes, HostRunner, NativeBuildError
+    from torchmcu.native import GuardBytes, HostRunner, NativeBuildError, RunnerError
 
     try:
         return HostRunner(pte).method_pool_used + GuardBytes
     except NativeBuildError:
+        return 0
+    except RunnerError as error:
+        # This host's kernels refuse the program's record (a record built for another release).
+        warnings.warn(f"method pool not measured: the host runner refused the program ({error.message})",
+                      stacklevel=2)
         return 0
 
 

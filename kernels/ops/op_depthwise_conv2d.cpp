@@ -11,20 +11,14 @@ Tensor& depthwise_conv2d_out(KernelRuntimeContext& ctx, const Tensor& input, con
                              int64_t activation_max, const OptionalTensor& scratch, Tensor& out) {
   constexpr const char* op = "depthwise_conv2d";
   int32_t pad[4];
-  TMCU_CHECK(ctx, input.dim() == 4 && weight.dim() == 4 && out.dim() == 4, out, op, "input, weight and out must be 4-D");
-  TMCU_CHECK(ctx, is_dtype(input, ScalarType::Char) && is_dtype(weight, ScalarType::Char) &&
-                      is_dtype(out, ScalarType::Char), out, op, "input, weight and out must be int8");
-  TMCU_CHECK(ctx, is_dtype(multiplier, ScalarType::Int) && is_dtype(shift, ScalarType::Int) &&
-                      multiplier.numel() == shift.numel(), out, op, "multiplier and shift must be int32 of equal length");
-  TMCU_CHECK(ctx, !bias.has_value() || (is_dtype(*bias, ScalarType::Int) && bias->numel() == out.size(3)), out, op,
-             "bias must be int32 [C_out]");
+  if (!check_convolution(ctx, op, input, weight, bias, multiplier, shift, input_offset, output_offset, out)) {
+    return out;
+  }
   TMCU_CHECK(ctx, stride.size() == 2 && dilation.size() == 2 && spatial_padding(padding, pad), out, op,
              "stride/dilation need 2 values and padding 2 or 4 non-negative values");
   TMCU_CHECK(ctx, depth_multiplier >= 1 && out.size(3) == input.size(3) * depth_multiplier, out, op,
              "output channels %d != input channels %d x depth_multiplier %d", (int)out.size(3), (int)input.size(3),
              (int)depth_multiplier);
-  TMCU_CHECK(ctx, input_offset >= -127 && input_offset <= 128 && output_offset >= -128 && output_offset <= 127, out,
-             op, "input_offset %d or output_offset %d out of range", (int)input_offset, (int)output_offset);
   const tmcu_conv_params params = {static_cast<int32_t>(input_offset), static_cast<int32_t>(output_offset),
                                    static_cast<int32_t>(stride[0]), static_cast<int32_t>(stride[1]), pad[0], pad[1],
                                    static_cast<int32_t>(dilation[0]), static_cast<int32_t>(dilation[1]),

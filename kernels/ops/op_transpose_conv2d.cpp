@@ -11,17 +11,11 @@ Tensor& transpose_conv2d_out(KernelRuntimeContext& ctx, const Tensor& input, con
                              int64_t activation_max, const OptionalTensor& scratch,
                              const OptionalTensor& reverse_scratch, Tensor& out) {
   constexpr const char* op = "transpose_conv2d";
-  TMCU_CHECK(ctx, input.dim() == 4 && weight.dim() == 4 && out.dim() == 4, out, op, "input, weight and out must be 4-D");
-  TMCU_CHECK(ctx, is_dtype(input, ScalarType::Char) && is_dtype(weight, ScalarType::Char) &&
-                      is_dtype(out, ScalarType::Char), out, op, "input, weight and out must be int8");
-  TMCU_CHECK(ctx, is_dtype(multiplier, ScalarType::Int) && is_dtype(shift, ScalarType::Int) &&
-                      multiplier.numel() == shift.numel(), out, op, "multiplier and shift must be int32 of equal length");
-  TMCU_CHECK(ctx, !bias.has_value() || (is_dtype(*bias, ScalarType::Int) && bias->numel() == out.size(3)), out, op,
-             "bias must be int32 [C_out]");
+  if (!check_convolution(ctx, op, input, weight, bias, multiplier, shift, input_offset, output_offset, out)) {
+    return out;
+  }
   TMCU_CHECK(ctx, stride.size() == 2 && padding.size() == 2 && output_padding.size() == 2 && padding[0] >= 0 &&
                       padding[1] >= 0, out, op, "stride, padding and output_padding need 2 values");
-  TMCU_CHECK(ctx, input_offset >= -127 && input_offset <= 128 && output_offset >= -128 && output_offset <= 127, out,
-             op, "input_offset %d or output_offset %d out of range", (int)input_offset, (int)output_offset);
   const tmcu_conv_params params = {static_cast<int32_t>(input_offset), static_cast<int32_t>(output_offset),
                                    static_cast<int32_t>(stride[0]), static_cast<int32_t>(stride[1]),
                                    static_cast<int32_t>(padding[0]), static_cast<int32_t>(padding[1]), 1, 1,

@@ -90,6 +90,34 @@ inline tmcu_buf scratch_of(const OptionalTensor& scratch) {
 
 inline bool fits_int32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 
+/* The checks every convolution adapter shares (int8 NHWC tensors, per-channel
+ * requantization, int32 bias, CMSIS-NN offset ranges). Logs and fails the call
+ * and returns false on the first violation. */
+inline bool check_convolution(KernelRuntimeContext& ctx, const char* op, const Tensor& input, const Tensor& weight,
+                              const OptionalTensor& bias, const Tensor& multiplier, const Tensor& shift,
+                              int64_t input_offset, int64_t output_offset, const Tensor& out) {
+  const char* problem = nullptr;
+  if (input.dim() != 4 || weight.dim() != 4 || out.dim() != 4) {
+    problem = "input, weight and out must be 4-D";
+  } else if (!is_dtype(input, ScalarType::Char) || !is_dtype(weight, ScalarType::Char) ||
+             !is_dtype(out, ScalarType::Char)) {
+    problem = "input, weight and out must be int8";
+  } else if (!is_dtype(multiplier, ScalarType::Int) || !is_dtype(shift, ScalarType::Int) ||
+             multiplier.numel() != shift.numel()) {
+    problem = "multiplier and shift must be int32 of equal length";
+  } else if (bias.has_value() && (!is_dtype(*bias, ScalarType::Int) || bias->numel() != out.size(3))) {
+    problem = "bias must be int32 [C_out]";
+  } else if (input_offset < -127 || input_offset > 128 || output_offset < -128 || output_offset > 127) {
+    problem = "input_offset must be in [-127, 128] and output_offset in [-128, 127]";
+  }
+  if (problem != nullptr) {
+    ET_LOG(Error, "torchmcu::%s: %s", op, problem);
+    ctx.fail(Error::InvalidArgument);
+    return false;
+  }
+  return true;
+}
+
 /* [top, left, bottom, right] from the op's 2- or 4-value padding. */
 inline bool spatial_padding(IntArrayRef padding, int32_t out[4]) {
   if (padding.size() == 2) {
