@@ -18,12 +18,10 @@ Tensor& conv2d_out(KernelRuntimeContext& ctx, const Tensor& input, const Tensor&
   TMCU_CHECK(ctx, groups >= 1 && input.size(3) == weight.size(3) * groups, out, op,
              "input channels %d != weight channels %d x groups %d", (int)input.size(3), (int)weight.size(3),
              (int)groups);
-  const tmcu_conv_params params = {static_cast<int32_t>(input_offset), static_cast<int32_t>(output_offset),
-                                   static_cast<int32_t>(stride[0]), static_cast<int32_t>(stride[1]), pad[0], pad[1],
-                                   static_cast<int32_t>(dilation[0]), static_cast<int32_t>(dilation[1]),
-                                   static_cast<int32_t>(activation_min), static_cast<int32_t>(activation_max)};
-  const tmcu_quant_params quant = {multiplier.const_data_ptr<int32_t>(), shift.const_data_ptr<int32_t>(),
-                                   static_cast<int32_t>(multiplier.numel())};
+  const tmcu_conv_params params =
+      conv_params(stride, pad, static_cast<int32_t>(dilation[0]), static_cast<int32_t>(dilation[1]), input_offset,
+                  output_offset, activation_min, activation_max);
+  const tmcu_quant_params quant = quant_params(multiplier, shift);
   const tmcu_dims input_dims = dims_of(input), filter_dims = dims_of(weight), output_dims = dims_of(out);
   const tmcu_buf buffer = scratch_of(scratch);
   TMCU_ASSERT_SCRATCH(ctx, out, op, "scratch",

@@ -19,12 +19,10 @@ Tensor& depthwise_conv2d_out(KernelRuntimeContext& ctx, const Tensor& input, con
   TMCU_CHECK(ctx, depth_multiplier >= 1 && out.size(3) == input.size(3) * depth_multiplier, out, op,
              "output channels %d != input channels %d x depth_multiplier %d", (int)out.size(3), (int)input.size(3),
              (int)depth_multiplier);
-  const tmcu_conv_params params = {static_cast<int32_t>(input_offset), static_cast<int32_t>(output_offset),
-                                   static_cast<int32_t>(stride[0]), static_cast<int32_t>(stride[1]), pad[0], pad[1],
-                                   static_cast<int32_t>(dilation[0]), static_cast<int32_t>(dilation[1]),
-                                   static_cast<int32_t>(activation_min), static_cast<int32_t>(activation_max)};
-  const tmcu_quant_params quant = {multiplier.const_data_ptr<int32_t>(), shift.const_data_ptr<int32_t>(),
-                                   static_cast<int32_t>(multiplier.numel())};
+  const tmcu_conv_params params =
+      conv_params(stride, pad, static_cast<int32_t>(dilation[0]), static_cast<int32_t>(dilation[1]), input_offset,
+                  output_offset, activation_min, activation_max);
+  const tmcu_quant_params quant = quant_params(multiplier, shift);
   const tmcu_dims input_dims = dims_of(input), filter_dims = dims_of(weight), output_dims = dims_of(out);
   const tmcu_buf buffer = scratch_of(scratch);
   TMCU_ASSERT_SCRATCH(ctx, out, op, "scratch",

@@ -28,8 +28,7 @@ Tensor& linear_out(KernelRuntimeContext& ctx, const Tensor& input, const Tensor&
              "kernel_sum must be int32 [out_features]");
   TMCU_CHECK(ctx, input_offset >= -127 && input_offset <= 128 && output_offset >= -128 && output_offset <= 127, out,
              op, "input_offset %d or output_offset %d out of range", (int)input_offset, (int)output_offset);
-  const tmcu_quant_params quant = {multiplier.const_data_ptr<int32_t>(), shift.const_data_ptr<int32_t>(),
-                                   static_cast<int32_t>(multiplier.numel())};
+  const tmcu_quant_params quant = quant_params(multiplier, shift);
   TMCU_CALL(ctx, out, op,
             tmcu_linear_s8(static_cast<int32_t>(input_offset), static_cast<int32_t>(output_offset),
                            static_cast<int32_t>(activation_min), static_cast<int32_t>(activation_max), &quant,

@@ -16,12 +16,10 @@ Tensor& transpose_conv2d_out(KernelRuntimeContext& ctx, const Tensor& input, con
   }
   TMCU_CHECK(ctx, stride.size() == 2 && padding.size() == 2 && output_padding.size() == 2 && padding[0] >= 0 &&
                       padding[1] >= 0, out, op, "stride, padding and output_padding need 2 values");
-  const tmcu_conv_params params = {static_cast<int32_t>(input_offset), static_cast<int32_t>(output_offset),
-                                   static_cast<int32_t>(stride[0]), static_cast<int32_t>(stride[1]),
-                                   static_cast<int32_t>(padding[0]), static_cast<int32_t>(padding[1]), 1, 1,
-                                   static_cast<int32_t>(activation_min), static_cast<int32_t>(activation_max)};
-  const tmcu_quant_params quant = {multiplier.const_data_ptr<int32_t>(), shift.const_data_ptr<int32_t>(),
-                                   static_cast<int32_t>(multiplier.numel())};
+  const int32_t pad[4] = {static_cast<int32_t>(padding[0]), static_cast<int32_t>(padding[1]), 0, 0};
+  const tmcu_conv_params params =
+      conv_params(stride, pad, 1, 1, input_offset, output_offset, activation_min, activation_max);
+  const tmcu_quant_params quant = quant_params(multiplier, shift);
   const tmcu_dims input_dims = dims_of(input), filter_dims = dims_of(weight), output_dims = dims_of(out);
   const tmcu_buf buffer = scratch_of(scratch), reverse_buffer = scratch_of(reverse_scratch);
   int32_t reverse_needed = 0;

@@ -118,6 +118,22 @@ inline bool check_convolution(KernelRuntimeContext& ctx, const char* op, const T
   return true;
 }
 
+/* CMSIS-NN's conv parameters from the op's arguments (stride/pad/dilation as [h, w]). */
+inline tmcu_conv_params conv_params(IntArrayRef stride, const int32_t pad[4], int32_t dilation_h, int32_t dilation_w,
+                                    int64_t input_offset, int64_t output_offset, int64_t activation_min,
+                                    int64_t activation_max) {
+  return tmcu_conv_params{static_cast<int32_t>(input_offset), static_cast<int32_t>(output_offset),
+                          static_cast<int32_t>(stride[0]),   static_cast<int32_t>(stride[1]),
+                          pad[0],                            pad[1],
+                          dilation_h,                        dilation_w,
+                          static_cast<int32_t>(activation_min), static_cast<int32_t>(activation_max)};
+}
+
+inline tmcu_quant_params quant_params(const Tensor& multiplier, const Tensor& shift) {
+  return tmcu_quant_params{multiplier.const_data_ptr<int32_t>(), shift.const_data_ptr<int32_t>(),
+                           static_cast<int32_t>(multiplier.numel())};
+}
+
 /* [top, left, bottom, right] from the op's 2- or 4-value padding. */
 inline bool spatial_padding(IntArrayRef padding, int32_t out[4]) {
   if (padding.size() == 2) {

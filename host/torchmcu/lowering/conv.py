@@ -14,7 +14,8 @@ from torchmcu.lowering import LoweringContext, NotLowerable, aten, mcu, register
 from torchmcu.ops import named_args
 
 
-def _expand(values, rank: int) -> list[int]:
+def expand(values, rank: int) -> list[int]:
+    """A PyTorch int-or-list argument as `rank` values."""
     values = list(values) if isinstance(values, (list, tuple)) else [values]
     return values * rank if len(values) == 1 else values
 
@@ -34,8 +35,8 @@ def lower_convolution(ctx: LoweringContext, node: Node) -> Node:
         raise NotLowerable("conv weights must be quantized per output channel")
     is_1d = weight.dim() == 3
     rank = 1 if is_1d else 2
-    stride = _expand(args["stride"], rank)
-    dilation = _expand(args["dilation"], rank)
+    stride = expand(args["stride"], rank)
+    dilation = expand(args["dilation"], rank)
     groups = int(args["groups"])
     if is_1d:
         weight = weight.unsqueeze(2)  # [C_out, C_in/g, 1, k]
@@ -47,7 +48,7 @@ def lower_convolution(ctx: LoweringContext, node: Node) -> Node:
         else:
             padding = same_padding(kernel, dilation)
     else:
-        p = _expand(args["padding"], rank)
+        p = expand(args["padding"], rank)
         padding = [0, p[0], 0, p[0]] if is_1d else [p[0], p[1], p[0], p[1]]
 
     in_shape = shape_of(x.node)

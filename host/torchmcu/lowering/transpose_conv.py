@@ -5,6 +5,7 @@ from __future__ import annotations
 from torch.fx import Node
 
 from torchmcu.lowering import LoweringContext, NotLowerable, aten, mcu, register_lowering
+from torchmcu.lowering.conv import expand
 from torchmcu.ops import named_args
 
 
@@ -19,9 +20,9 @@ def lower_transpose_conv(ctx: LoweringContext, node: Node) -> Node:
         raise NotLowerable(f"groups={args['groups']}: CMSIS-NN transpose conv has no groups")
     if list(args["dilation"]) not in ([1, 1], [1]):
         raise NotLowerable(f"dilation={list(args['dilation'])}: CMSIS-NN transpose conv supports dilation 1 only")
-    stride = list(args["stride"]) * (2 if len(args["stride"]) == 1 else 1)
-    padding = list(args["padding"]) * (2 if len(args["padding"]) == 1 else 1)
-    output_padding = list(args["output_padding"]) * (2 if len(args["output_padding"]) == 1 else 1)
+    stride = expand(args["stride"], 2)
+    padding = expand(args["padding"], 2)
+    output_padding = expand(args["output_padding"], 2)
     scales = x.qparams.scale * w_scales
     multiplier, shift = ctx.requant_params(scales / ctx.out.scale)
     bias = ctx.int32_bias(args["bias"], scales)

@@ -85,6 +85,15 @@ static inline int tmcu_valid_window(const tmcu_conv_params* p) {
 
 static inline int32_t tmcu_elements(const tmcu_dims* d) { return d->n * d->h * d->w * d->c; }
 
+/* A pooling window and its tensors are well formed (same batch and channels). */
+static inline int tmcu_valid_pool(const tmcu_pool_params* p, const tmcu_dims* in, const tmcu_dims* out) {
+  return p != 0 && tmcu_valid_dims(in) && tmcu_valid_dims(out) && in->n == out->n && in->c == out->c &&
+         p->kernel_h >= 1 && p->kernel_w >= 1 && p->kernel_h <= TMCU_MAX_WINDOW && p->kernel_w <= TMCU_MAX_WINDOW &&
+         p->stride_h >= 1 && p->stride_w >= 1 && p->stride_h <= TMCU_MAX_WINDOW && p->stride_w <= TMCU_MAX_WINDOW &&
+         p->pad_h >= 0 && p->pad_w >= 0 && p->pad_h <= TMCU_MAX_WINDOW && p->pad_w <= TMCU_MAX_WINDOW &&
+         tmcu_valid_activation(p->act_min, p->act_max);
+}
+
 /* Per-channel (or per-tensor) requantization parameters are well formed. */
 static inline int tmcu_valid_quant(const tmcu_quant_params* q, int32_t channels) {
   if (q == 0 || q->multiplier == 0 || q->shift == 0 || (q->count != 1 && q->count != channels)) {

@@ -4,11 +4,7 @@
 tmcu_status tmcu_avg_pool2d_s8(const tmcu_pool_params* p, const tmcu_dims* in, const int8_t* input,
                                const tmcu_dims* out, int8_t* output, tmcu_buf scratch) {
   (void)scratch;
-  if (p == 0 || input == 0 || output == 0 || !tmcu_valid_dims(in) || !tmcu_valid_dims(out) || in->n != out->n ||
-      in->c != out->c || p->kernel_h < 1 || p->kernel_w < 1 || p->kernel_h > TMCU_MAX_WINDOW ||
-      p->kernel_w > TMCU_MAX_WINDOW || p->stride_h < 1 || p->stride_w < 1 || p->stride_h > TMCU_MAX_WINDOW ||
-      p->stride_w > TMCU_MAX_WINDOW || p->pad_h < 0 || p->pad_w < 0 || p->pad_h > TMCU_MAX_WINDOW ||
-      p->pad_w > TMCU_MAX_WINDOW || !tmcu_valid_activation(p->act_min, p->act_max)) {
+  if (input == 0 || output == 0 || !tmcu_valid_pool(p, in, out)) {
     return TMCU_ERR_ARG;
   }
   for (int32_t b = 0; b < out->n; ++b) {
