@@ -81,12 +81,16 @@ def read_plan(pte: bytes) -> dict[str, Any]:
             op_name = f"{operator.name}" + (f".{operator.overload}" if operator.overload else "")
             names = _out_argument_names(operator.name, operator.overload) or []
             inputs, outputs, scratch = [], [], []
+            seen_values: set[int] = set()
             for position, value_index in enumerate(call.args):
                 tensor = values[value_index].val
-                if not isinstance(tensor, Tensor):
+                # ExecuTorch lists the out tensor twice (argument and return value): count it once.
+                if not isinstance(tensor, Tensor) or value_index in seen_values:
                     continue
+                seen_values.add(value_index)
                 name = names[position] if position < len(names) else "out"
                 entry = {
+                    "value": value_index,
                     "shape": list(tensor.sizes),
                     "dtype": _dtype(tensor)[0],
                     "bytes": _nbytes(tensor),

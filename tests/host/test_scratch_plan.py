@@ -156,3 +156,19 @@ def test_scratch_is_its_own_alloc_and_reuses_activation_memory():
     assert any(s["arena_offset"] < end and start < s["arena_offset"] + s["bytes"]
                for s in scratches for start, end in spans)
     assert program.plan["temp_allocator_bytes"] == 0
+
+
+@pytest.mark.parametrize("name", ["small_cnn", "ds_cnn", "resnet8", "tiny_transformer", "conv_decoder"])
+def test_memory_plan_invariants(name):
+    """No plan beats the lower bound, and what one op touches never overlaps in the arena."""
+    from tests.host.conftest import compiled_model
+    from torchmcu.plan import lower_bound_bytes
+
+    plan = compiled_model(name)[0].plan
+    assert lower_bound_bytes(plan) <= plan["arena_bytes"]
+    for op in plan["ops"]:
+        spans = sorted((t["arena_offset"], t["arena_offset"] + t["bytes"], t["value"])
+                       for t in op["inputs"] + op["outputs"] + op["scratch"] if t["arena_offset"] is not None)
+        for (start, end, value), (next_start, _, next_value) in zip(spans, spans[1:]):
+            assert end <= next_start, f"{name} op {op['index']} ({op['op']}): values {value} and {next_value} overlap"
+        assert all(end <= plan["arena_bytes"] for _, end, _ in spans)
