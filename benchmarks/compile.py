@@ -6,12 +6,9 @@ import time
 
 import torch
 
+from torchmcu.compare import sqnr_db
+
 from _models import CNN_MODELS, calibration_split, compile_reference_model, quiet
-
-
-def sqnr_db(expected: torch.Tensor, actual: torch.Tensor) -> float:
-    noise = (expected - actual).double().pow(2).sum()
-    return float(10 * torch.log10(expected.double().pow(2).sum() / noise.clamp_min(1e-30)))
 
 
 def main() -> None:

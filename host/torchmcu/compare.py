@@ -10,10 +10,16 @@ import torch
 EXIT_MISMATCH = 3
 
 
-def sqnr_db(reference: np.ndarray, approximation: np.ndarray) -> float:
-    """Signal-to-quantization-noise ratio in dB (inf when identical)."""
-    reference = np.asarray(reference, dtype=np.float64).ravel()
-    noise = reference - np.asarray(approximation, dtype=np.float64).ravel()
+def _float64(values) -> np.ndarray:
+    if isinstance(values, torch.Tensor):
+        values = values.detach().cpu().numpy()
+    return np.asarray(values, dtype=np.float64).ravel()
+
+
+def sqnr_db(reference, approximation) -> float:
+    """Signal-to-quantization-noise ratio in dB of arrays or tensors (inf when identical)."""
+    reference = _float64(reference)
+    noise = reference - _float64(approximation)
     noise_power = float(np.sum(noise**2))
     if noise_power == 0.0:
         return float("inf")

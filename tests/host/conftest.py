@@ -7,17 +7,10 @@ import importlib
 import warnings
 
 import pytest
-import torch
 
 from tests.models import calibration_split
+from torchmcu.compare import sqnr_db  # noqa: F401  (tests import it from here)
 from torchmcu.compiler import CompiledProgram, compile as compile_model
-
-
-def sqnr_db(reference: torch.Tensor, approximation: torch.Tensor) -> float:
-    """Signal-to-quantization-noise ratio of `approximation` against `reference`, in dB."""
-    reference = reference.detach().to(torch.float64).flatten()
-    noise = reference - approximation.detach().to(torch.float64).flatten()
-    return float(10 * torch.log10(reference.pow(2).sum() / noise.pow(2).sum().clamp_min(1e-30)))
 
 
 def evaluation_inputs(module) -> list:

@@ -91,6 +91,16 @@ def _load_lowerings() -> None:
     )
 
 
+def constant_value(gm: GraphModule, arg: object) -> torch.Tensor | None:
+    """The tensor a get_attr node names (dotted paths included), or None for anything else."""
+    if not (isinstance(arg, Node) and arg.op == "get_attr"):
+        return None
+    value = gm
+    for part in arg.target.split("."):
+        value = getattr(value, part)
+    return value.detach()
+
+
 def _qparams_from(node: Node) -> QParams:
     scale, zero_point = node.args[1], node.args[2]
     if isinstance(scale, Node) or isinstance(zero_point, Node):
@@ -152,11 +162,9 @@ class LoweringContext:
 
     def constant(self, arg: object) -> torch.Tensor:
         """Value of a get_attr constant (float weights, biases, scales)."""
-        if isinstance(arg, Node) and arg.op == "get_attr":
-            value = self.gm
-            for part in arg.target.split("."):
-                value = getattr(value, part)
-            return value.detach()
+        value = constant_value(self.gm, arg)
+        if value is not None:
+            return value
         raise NotLowerable(f"{getattr(arg, 'name', arg)!r} is not a constant")
 
     def per_channel_weight(self, arg: object) -> tuple[torch.Tensor, torch.Tensor, int]:

@@ -6,16 +6,9 @@ import torch
 from torch.fx import GraphModule, Node
 from torch.fx.passes.infra.pass_base import PassBase, PassResult
 
+from torchmcu.lowering import constant_value
+
 aten = torch.ops.aten
-
-
-def _attr(gm: GraphModule, node: object) -> torch.Tensor | None:
-    if not (isinstance(node, Node) and node.op == "get_attr"):
-        return None
-    value = gm
-    for part in node.target.split("."):
-        value = getattr(value, part)
-    return value.detach()
 
 
 def _set_attr(gm: GraphModule, name: str, value: torch.Tensor) -> Node:
@@ -41,9 +34,9 @@ class FoldBatchNormPass(PassBase):
             linear = node.args[0]
             if not (isinstance(linear, Node) and linear.target == aten.linear.default and len(linear.users) == 1):
                 continue
-            weight = _attr(gm, linear.args[1])
-            bias = _attr(gm, linear.args[2]) if len(linear.args) > 2 and linear.args[2] is not None else None
-            gamma, beta, mean, var = (_attr(gm, a) for a in node.args[1:5])
+            weight = constant_value(gm, linear.args[1])
+            bias = constant_value(gm, linear.args[2]) if len(linear.args) > 2 and linear.args[2] is not None else None
+            gamma, beta, mean, var = (constant_value(gm, a) for a in node.args[1:5])
             training, eps = node.args[5], node.args[7]
             if training or weight is None or mean is None or var is None:
                 continue
