@@ -9,6 +9,12 @@ function(torchmcu_collect_sources out_var backend)
   file(GLOB runner_sources CONFIGURE_DEPENDS "${root}/runner/*.cpp")
   file(GLOB op_sources CONFIGURE_DEPENDS "${root}/ops/*.cpp")
   file(GLOB common_sources CONFIGURE_DEPENDS "${root}/nn/common/*.c")
-  file(GLOB backend_sources CONFIGURE_DEPENDS "${root}/nn/${backend}/*.c")
+  # The CMSIS-NN backend keeps the portable kernels (renamed tmcu_portable_*) for
+  # the calls CMSIS-NN cannot take; see kernels/nn/portable/portable.h.
+  file(GLOB backend_sources CONFIGURE_DEPENDS "${root}/nn/portable/*.c")
+  if(backend STREQUAL "cmsis_nn")
+    file(GLOB cmsis_nn_sources CONFIGURE_DEPENDS "${root}/nn/cmsis_nn/*.c")
+    list(APPEND backend_sources ${cmsis_nn_sources})
+  endif()
   set(${out_var} ${runner_sources} ${op_sources} ${common_sources} ${backend_sources} PARENT_SCOPE)
 endfunction()

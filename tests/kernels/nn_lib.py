@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import ctypes
 import functools
 import hashlib
@@ -53,22 +54,62 @@ class BmmParams(ctypes.Structure):
                                               "act_min", "act_max")]
 
 
-def sources() -> list[Path]:
-    return sorted((NN / "common").glob("*.c")) + sorted((NN / "portable").glob("*.c"))
+BACKENDS = ("portable", "cmsis_nn")
+
+
+def cmsis_nn_path() -> Path | None:
+    """The CMSIS-NN checkout named by CMSIS_NN_PATH, or None."""
+    value = os.environ.get("CMSIS_NN_PATH")
+    return Path(value) if value and (Path(value) / "Include" / "arm_nnfunctions.h").exists() else None
+
+
+def sources(backend: str = "portable") -> list[Path]:
+    """The numeric core of `backend` as kernels/torchmcu_sources.cmake lists it (plus CMSIS-NN itself)."""
+    files = sorted((NN / "common").glob("*.c")) + sorted((NN / "portable").glob("*.c"))
+    if backend == "cmsis_nn":
+        checkout = cmsis_nn_path()
+        files += sorted((NN / "cmsis_nn").glob("*.c"))
+        files += sorted(p for p in (checkout / "Source").rglob("*.c") if not p.name.endswith(("_f16.c", "_f32.c")))
+    return files
+
+
+def compile_flags(backend: str = "portable") -> list[str]:
+    flags = [f"-I{REPO / 'kernels' / 'include'}"]
+    if backend == "cmsis_nn":
+        flags += [f"-I{cmsis_nn_path() / 'Include'}", "-DTORCHMCU_USE_CMSIS_NN=1"]
+    return flags
 
 
 @functools.lru_cache(maxsize=None)
-def library() -> ctypes.CDLL:
-    digest = hashlib.sha256()
-    for path in sources() + sorted((REPO / "kernels" / "include").rglob("*.h")) + sorted(NN.rglob("*.h")):
+def library(backend: str = "portable") -> ctypes.CDLL:
+    if backend == "cmsis_nn" and cmsis_nn_path() is None:
+        raise RuntimeError("the cmsis_nn backend needs CMSIS_NN_PATH to name a CMSIS-NN checkout")
+    digest = hashlib.sha256(backend.encode())
+    headers = sorted((REPO / "kernels" / "include").rglob("*.h")) + sorted(NN.rglob("*.h"))
+    if backend == "cmsis_nn":
+        headers += sorted((cmsis_nn_path() / "Include").rglob("*.h"))
+    for path in sources(backend) + headers:
         digest.update(path.read_bytes())
     cache = Path(os.environ.get("TORCHMCU_CACHE", Path.home() / ".cache" / "torchmcu")) / "nn"
     cache.mkdir(parents=True, exist_ok=True)
-    so = cache / f"libtmcu_nn_{digest.hexdigest()[:16]}.so"
+    so = cache / f"libtmcu_nn_{backend}_{digest.hexdigest()[:16]}.so"
     if not so.exists():
-        command = ["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-fPIC", "-shared",
-                   f"-I{REPO / 'kernels' / 'include'}", *map(str, sources()), "-lm", "-o", str(so)]
-        subprocess.run(command, check=True, capture_output=True, text=True)
+        def compile_one(source: Path) -> str:
+            # CMSIS-NN is third-party C: compiled as its CMakeLists does, without our -Werror.
+            warnings = ["-std=c99", "-Wall", "-Wextra", "-Werror"] if REPO in source.parents else []
+            obj = so.with_name(f"{so.stem}_{hashlib.sha1(str(source).encode()).hexdigest()[:10]}.o")
+            subprocess.run(["gcc", "-O2", "-fPIC", *warnings, *compile_flags(backend), "-c", str(source),
+                            "-o", str(obj)], check=True, capture_output=True, text=True)
+            return str(obj)
+
+        with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+            objects = list(pool.map(compile_one, sources(backend)))
+        temporary = so.with_suffix(".tmp")
+        subprocess.run(["gcc", "-shared", *objects, "-lm", "-o", str(temporary)], check=True, capture_output=True,
+                       text=True)
+        temporary.rename(so)
+        for obj in objects:
+            Path(obj).unlink()
     return ctypes.CDLL(str(so))
 
 

@@ -1,5 +1,9 @@
 """The C numeric core equals the Python reference (the specification) bit for bit:
-on every golden-vector case, and on hypothesis-generated shapes and parameters."""
+on every golden-vector case, and on hypothesis-generated shapes and parameters.
+
+Every test runs on the portable backend and, when CMSIS_NN_PATH names a
+CMSIS-NN checkout, on the CMSIS-NN backend (x86: CMSIS-NN's scalar path, so
+scratch is sized for a scalar core)."""
 
 from __future__ import annotations
 
@@ -14,32 +18,63 @@ from hypothesis import strategies as st
 import torchmcu.ops  # noqa: F401
 from tests.host.golden import load_family
 from tests.kernels.nn_lib import (
-    AddParams, BmmParams, Buf, ConvParams, MulParams, PoolParams, dims, library, ptr, quant,
+    AddParams, BmmParams, Buf, ConvParams, MulParams, PoolParams, cmsis_nn_path, dims, library, ptr, quant,
 )
 from torchmcu import qmath
 
 ops = torch.ops.torchmcu
 NO_SCRATCH = Buf(None, 0)
+ISA_SCALAR = 0
+
+pytestmark = pytest.mark.parametrize("backend", [
+    "portable",
+    pytest.param("cmsis_nn", marks=pytest.mark.skipif(cmsis_nn_path() is None,
+                                                       reason="CMSIS_NN_PATH does not name a CMSIS-NN checkout")),
+])
 
 
-def c_conv(kind, x, w, bias, mult, shift, stride, pad, dilation, in_off, out_off, act, out_shape, depth_mult=1):
+def exact_scratch(size: int) -> tuple[Buf, np.ndarray]:
+    """A buffer of exactly `size` bytes followed by guard bytes that must stay untouched."""
+    storage = np.full(max(size, 0) + 64, 0x5A, np.uint8)
+    return Buf(storage.ctypes.data if size > 0 else None, max(size, 0)), storage
+
+
+def assert_guard_intact(storage: np.ndarray, size: int) -> None:
+    assert (storage[max(size, 0):] == 0x5A).all(), "kernel wrote past its scratch"
+
+
+def c_conv(backend, kind, x, w, bias, mult, shift, stride, pad, dilation, in_off, out_off, act, out_shape,
+           depth_mult=1):
+    """Runs one convolution with scratch of exactly the size the scalar CMSIS-NN build asks for."""
     out = np.zeros(out_shape, np.int8)
     params = ConvParams(in_off, out_off, stride[0], stride[1], pad[0], pad[1], dilation[0], dilation[1], *act)
     q = quant(mult, shift)
-    lib = library()
+    lib = library(backend)
+    shapes = (ctypes.byref(params), ctypes.byref(dims(x.shape)), ctypes.byref(dims(w.shape)),
+              ctypes.byref(dims(out.shape)))
     if kind == "conv":
+        size = lib.tmcu_conv2d_s8_scratch_size(ISA_SCALAR, *shapes)
+        scratch, storage = exact_scratch(size)
         status = lib.tmcu_conv2d_s8(ctypes.byref(params), ctypes.byref(q), ctypes.byref(dims(x.shape)), ptr(x),
                                     ctypes.byref(dims(w.shape)), ptr(w), ptr(bias), ctypes.byref(dims(out.shape)),
-                                    ptr(out), NO_SCRATCH)
+                                    ptr(out), scratch)
     elif kind == "depthwise":
+        size = lib.tmcu_depthwise_conv2d_s8_scratch_size(ISA_SCALAR, *shapes)
+        scratch, storage = exact_scratch(size)
         status = lib.tmcu_depthwise_conv2d_s8(ctypes.byref(params), depth_mult, ctypes.byref(q),
                                               ctypes.byref(dims(x.shape)), ptr(x), ctypes.byref(dims(w.shape)), ptr(w),
-                                              ptr(bias), ctypes.byref(dims(out.shape)), ptr(out), NO_SCRATCH)
+                                              ptr(bias), ctypes.byref(dims(out.shape)), ptr(out), scratch)
     else:
+        reverse_size = ctypes.c_int32(0)
+        size = lib.tmcu_transpose_conv2d_s8_scratch_size(ISA_SCALAR, *shapes, ctypes.byref(reverse_size))
+        scratch, storage = exact_scratch(size)
+        reverse, reverse_storage = exact_scratch(reverse_size.value)
         status = lib.tmcu_transpose_conv2d_s8(ctypes.byref(params), ctypes.byref(q), ctypes.byref(dims(x.shape)),
                                               ptr(x), ctypes.byref(dims(w.shape)), ptr(w), ptr(bias),
-                                              ctypes.byref(dims(out.shape)), ptr(out), NO_SCRATCH, NO_SCRATCH)
+                                              ctypes.byref(dims(out.shape)), ptr(out), scratch, reverse)
+        assert_guard_intact(reverse_storage, reverse_size.value)
     assert status == 0
+    assert_guard_intact(storage, size)
     return out
 
 
@@ -49,19 +84,19 @@ def arr(case, key, dtype):
 
 @pytest.mark.parametrize("family,kind", [("convolve", "conv"), ("depthwise", "depthwise"),
                                          ("transpose_conv", "transpose")])
-def test_convolutions_golden(family, kind):
+def test_convolutions_golden(backend, family, kind):
     for c in load_family(family):
         bias = arr(c, "bias", np.int32) if c["has_bias"] else None
         dil = (c["dilation_h"], c["dilation_w"]) if c.has("dilation_h") else (1, 1)
-        out = c_conv(kind, arr(c, "input", np.int8), arr(c, "filter", np.int8), bias, arr(c, "multiplier", np.int32),
+        out = c_conv(backend, kind, arr(c, "input", np.int8), arr(c, "filter", np.int8), bias, arr(c, "multiplier", np.int32),
                      arr(c, "shift", np.int32), (c["stride_h"], c["stride_w"]), (c["pad_h"], c["pad_w"]), dil,
                      c["input_offset"], c["output_offset"], (c["act_min"], c["act_max"]), c["output"].shape,
                      c["ch_mult"] if c.has("ch_mult") else 1)
         np.testing.assert_array_equal(out, c["output"], err_msg=f"{family} case {c.index} ({c.note})")
 
 
-def test_linear_and_batch_matmul_golden():
-    lib = library()
+def test_linear_and_batch_matmul_golden(backend):
+    lib = library(backend)
     for c in load_family("fully_connected"):
         x, w = arr(c, "input", np.int8), arr(c, "filter", np.int8)
         out = np.zeros(c["output"].shape, np.int8)
@@ -83,8 +118,8 @@ def test_linear_and_batch_matmul_golden():
         np.testing.assert_array_equal(out, c["output"], err_msg=f"bmm case {c.index}")
 
 
-def test_elementwise_pool_softmax_pad_transpose_golden():
-    lib = library()
+def test_elementwise_pool_softmax_pad_transpose_golden(backend):
+    lib = library(backend)
     for c in load_family("elementwise_add"):
         p = c.params
         a, b = arr(c, "input_1", np.int8), arr(c, "input_2", np.int8)
@@ -150,7 +185,7 @@ def test_elementwise_pool_softmax_pad_transpose_golden():
 @given(seed=st.integers(0, 2**20), c_in=st.integers(1, 8), c_out=st.integers(1, 8), kh=st.integers(1, 4),
        kw=st.integers(1, 4), stride=st.integers(1, 3), pad=st.integers(0, 2), dilation=st.integers(1, 2),
        kind=st.sampled_from(["conv", "depthwise", "transpose", "grouped"]))
-def test_convolutions_match_reference(seed, c_in, c_out, kh, kw, stride, pad, dilation, kind):
+def test_convolutions_match_reference(backend, seed, c_in, c_out, kh, kw, stride, pad, dilation, kind):
     rng = np.random.default_rng(seed)
     h, w = int(rng.integers(max(kh * dilation, 1), 10)), int(rng.integers(max(kw * dilation, 1), 10))
     x = rng.integers(-128, 128, (1, h, w, c_in), dtype=np.int8)
@@ -160,6 +195,9 @@ def test_convolutions_match_reference(seed, c_in, c_out, kh, kw, stride, pad, di
         mult_count = c_in * c_out
         w_ = rng.integers(-127, 128, (1, kh, kw, mult_count), dtype=np.int8)
     elif kind == "transpose":
+        # Up to 24 input channels: CMSIS-NN switches to its reverse-conv path above 16.
+        c_in = c_in * 3
+        x = rng.integers(-128, 128, (1, h, w, c_in), dtype=np.int8)
         mult_count = c_out
         w_ = rng.integers(-127, 128, (c_out, kh, kw, c_in), dtype=np.int8)
         dilation = 1
@@ -190,7 +228,7 @@ def test_convolutions_match_reference(seed, c_in, c_out, kh, kw, stride, pad, di
         p = (pad, pad)
     if 0 in ref.shape:
         return
-    ours = c_conv({"grouped": "conv"}.get(kind, kind), x, w_, bias, mult, shift, (stride, stride), p,
+    ours = c_conv(backend, {"grouped": "conv"}.get(kind, kind), x, w_, bias, mult, shift, (stride, stride), p,
                   (dilation, dilation), in_off, out_off, act, tuple(ref.shape), c_out)
     np.testing.assert_array_equal(ours, ref.numpy())
 
@@ -198,7 +236,7 @@ def test_convolutions_match_reference(seed, c_in, c_out, kh, kw, stride, pad, di
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**20), shape_a=st.lists(st.integers(1, 4), min_size=4, max_size=4),
        broadcast=st.lists(st.booleans(), min_size=4, max_size=4))
-def test_broadcast_elementwise_match_reference(seed, shape_a, broadcast):
+def test_broadcast_elementwise_match_reference(backend, seed, shape_a, broadcast):
     rng = np.random.default_rng(seed)
     shape_b = [1 if bc else s for s, bc in zip(shape_a, broadcast)]
     a = rng.integers(-128, 128, shape_a, dtype=np.int8)
@@ -206,7 +244,7 @@ def test_broadcast_elementwise_match_reference(seed, shape_a, broadcast):
     m1, s1 = qmath.quantize_multiplier(float(rng.uniform(0.1, 0.5)))
     m2, s2 = qmath.quantize_multiplier(float(rng.uniform(0.1, 0.5)))
     mo, so = qmath.quantize_multiplier(float(rng.uniform(1e-7, 1e-5)))
-    lib = library()
+    lib = library(backend)
     out = np.zeros(shape_a, np.int8)
     params = AddParams(5, m1, s1, -7, m2, s2, 20, 3, mo, so, -128, 127)
     assert lib.tmcu_add_s8(ctypes.byref(params), ctypes.byref(dims(a.shape)), ptr(a), ctypes.byref(dims(b.shape)),
@@ -223,11 +261,11 @@ def test_broadcast_elementwise_match_reference(seed, shape_a, broadcast):
 
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**20), scale=st.floats(1e-3, 10.0), zero_point=st.integers(-128, 127))
-def test_quantize_dequantize_lut_match_reference(seed, scale, zero_point):
+def test_quantize_dequantize_lut_match_reference(backend, seed, scale, zero_point):
     rng = np.random.default_rng(seed)
     x = (rng.standard_normal(257) * 200 * scale).astype(np.float32)
     x[:3] = [0.5 * scale, -0.5 * scale, 1.5 * scale]  # ties round to even, as nearbyintf does
-    lib = library()
+    lib = library(backend)
     q = np.zeros(x.shape, np.int8)
     assert lib.tmcu_quantize_f32_s8(ptr(x), x.size, ctypes.c_float(scale), zero_point, ptr(q)) == 0
     np.testing.assert_array_equal(q, ops.quantize_per_tensor(torch.from_numpy(x), scale, zero_point).numpy())
@@ -240,8 +278,8 @@ def test_quantize_dequantize_lut_match_reference(seed, scale, zero_point):
     np.testing.assert_array_equal(out, ops.lut(torch.from_numpy(q), torch.from_numpy(table)).numpy())
 
 
-def test_bad_arguments_are_refused_not_crashed():
-    lib = library()
+def test_bad_arguments_are_refused_not_crashed(backend):
+    lib = library(backend)
     x = np.zeros((1, 4, 4, 3), np.int8)
     w = np.zeros((2, 3, 3, 3), np.int8)
     out = np.zeros((1, 2, 2, 2), np.int8)

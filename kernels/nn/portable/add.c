@@ -1,12 +1,9 @@
 /* Portable arm_elementwise_add_s8 with NumPy broadcasting. */
-#include "../common/arith.h"
+#include "portable.h"
 
-tmcu_status tmcu_add_s8(const tmcu_add_params* p, const tmcu_dims* a_dims, const int8_t* a, const tmcu_dims* b_dims,
+tmcu_status TMCU_PORTABLE(add_s8)(const tmcu_add_params* p, const tmcu_dims* a_dims, const int8_t* a, const tmcu_dims* b_dims,
                         const int8_t* b, const tmcu_dims* out, int8_t* output) {
-  if (p == 0 || a == 0 || b == 0 || output == 0 || !tmcu_valid_dims(a_dims) || !tmcu_valid_dims(b_dims) ||
-      !tmcu_valid_broadcast(a_dims, b_dims, out) || !tmcu_valid_activation(p->act_min, p->act_max) ||
-      p->left_shift < 0 || p->left_shift > 30 || !tmcu_valid_shift(p->input1_shift) ||
-      !tmcu_valid_shift(p->input2_shift) || !tmcu_valid_shift(p->output_shift)) {
+  if (!tmcu_check_add(p, a_dims, a, b_dims, b, out, output)) {
     return TMCU_ERR_ARG;
   }
   int32_t index = 0;

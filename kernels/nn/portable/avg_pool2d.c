@@ -1,10 +1,10 @@
 /* Portable arm_avgpool_s8: average over in-bounds elements, rounded half away from zero. */
-#include "../common/arith.h"
+#include "portable.h"
 
-tmcu_status tmcu_avg_pool2d_s8(const tmcu_pool_params* p, const tmcu_dims* in, const int8_t* input,
+tmcu_status TMCU_PORTABLE(avg_pool2d_s8)(const tmcu_pool_params* p, const tmcu_dims* in, const int8_t* input,
                                const tmcu_dims* out, int8_t* output, tmcu_buf scratch) {
   (void)scratch;
-  if (input == 0 || output == 0 || !tmcu_valid_pool(p, in, out)) {
+  if (!tmcu_check_pool(p, in, input, out, output)) {
     return TMCU_ERR_ARG;
   }
   for (int32_t b = 0; b < out->n; ++b) {

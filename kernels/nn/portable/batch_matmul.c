@@ -1,20 +1,14 @@
 /* Portable arm_batch_matmul_s8: rhs rows are output columns; n and h broadcast when 1. */
-#include "../common/arith.h"
+#include "portable.h"
 
-tmcu_status tmcu_batch_matmul_s8(const tmcu_bmm_params* p, const tmcu_dims* lhs_dims, const int8_t* lhs,
+tmcu_status TMCU_PORTABLE(batch_matmul_s8)(const tmcu_bmm_params* p, const tmcu_dims* lhs_dims, const int8_t* lhs,
                                  const tmcu_dims* rhs_dims, const int8_t* rhs, const tmcu_dims* out, int8_t* output,
                                  tmcu_buf scratch) {
   (void)scratch;
-  if (p == 0 || lhs == 0 || rhs == 0 || output == 0 || !tmcu_valid_dims(lhs_dims) || !tmcu_valid_dims(rhs_dims) ||
-      !tmcu_valid_dims(out) || lhs_dims->c != rhs_dims->c || out->w != lhs_dims->w || out->c != rhs_dims->w ||
-      !tmcu_valid_activation(p->act_min, p->act_max) || !tmcu_valid_shift(p->shift)) {
+  if (!tmcu_check_batch_matmul(p, lhs_dims, lhs, rhs_dims, rhs, out, output)) {
     return TMCU_ERR_ARG;
   }
   const tmcu_dims lhs_batch = {lhs_dims->n, lhs_dims->h, 1, 1}, rhs_batch = {rhs_dims->n, rhs_dims->h, 1, 1};
-  const tmcu_dims out_batch = {out->n, out->h, 1, 1};
-  if (!tmcu_valid_broadcast(&lhs_batch, &rhs_batch, &out_batch)) {
-    return TMCU_ERR_ARG;
-  }
   const int32_t cols = lhs_dims->c;
   for (int32_t n = 0; n < out->n; ++n) {
     for (int32_t h = 0; h < out->h; ++h) {

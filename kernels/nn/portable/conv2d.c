@@ -1,21 +1,14 @@
 /* Portable arm_convolve_wrapper_s8: direct convolution, grouped when filter C < input C. */
-#include "../common/arith.h"
+#include "portable.h"
 
-tmcu_status tmcu_conv2d_s8(const tmcu_conv_params* p, const tmcu_quant_params* quant, const tmcu_dims* in,
+tmcu_status TMCU_PORTABLE(conv2d_s8)(const tmcu_conv_params* p, const tmcu_quant_params* quant, const tmcu_dims* in,
                            const int8_t* input, const tmcu_dims* filter_dims, const int8_t* filter,
                            const int32_t* bias, const tmcu_dims* out, int8_t* output, tmcu_buf scratch) {
   (void)scratch; /* the direct loop needs none */
-  if (p == 0 || input == 0 || filter == 0 || output == 0 || !tmcu_valid_dims(in) || !tmcu_valid_dims(filter_dims) ||
-      !tmcu_valid_dims(out) || in->n != out->n || filter_dims->n != out->c || in->c % filter_dims->c != 0 ||
-      !tmcu_valid_window(p) ||
-      !tmcu_valid_activation(p->act_min, p->act_max) || !tmcu_valid_quant(quant, out->c)) {
+  if (!tmcu_check_conv2d(p, quant, in, input, filter_dims, filter, out, output)) {
     return TMCU_ERR_ARG;
   }
-  const int32_t groups = in->c / filter_dims->c;
-  if (out->c % groups != 0) {
-    return TMCU_ERR_ARG;
-  }
-  const int32_t per_group = out->c / groups;
+  const int32_t per_group = out->c / (in->c / filter_dims->c);
   for (int32_t b = 0; b < out->n; ++b) {
     for (int32_t oy = 0; oy < out->h; ++oy) {
       for (int32_t ox = 0; ox < out->w; ++ox) {

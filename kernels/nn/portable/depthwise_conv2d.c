@@ -1,15 +1,12 @@
 /* Portable arm_depthwise_conv_wrapper_s8: output channel o reads input channel o / multiplier. */
-#include "../common/arith.h"
+#include "portable.h"
 
-tmcu_status tmcu_depthwise_conv2d_s8(const tmcu_conv_params* p, int32_t depth_multiplier,
+tmcu_status TMCU_PORTABLE(depthwise_conv2d_s8)(const tmcu_conv_params* p, int32_t depth_multiplier,
                                      const tmcu_quant_params* quant, const tmcu_dims* in, const int8_t* input,
                                      const tmcu_dims* filter_dims, const int8_t* filter, const int32_t* bias,
                                      const tmcu_dims* out, int8_t* output, tmcu_buf scratch) {
   (void)scratch;
-  if (p == 0 || input == 0 || filter == 0 || output == 0 || !tmcu_valid_dims(in) || !tmcu_valid_dims(filter_dims) ||
-      !tmcu_valid_dims(out) || depth_multiplier < 1 || filter_dims->n != 1 || filter_dims->c != out->c ||
-      out->c != in->c * depth_multiplier || in->n != out->n || !tmcu_valid_window(p) ||
-      !tmcu_valid_activation(p->act_min, p->act_max) || !tmcu_valid_quant(quant, out->c)) {
+  if (!tmcu_check_depthwise_conv2d(p, depth_multiplier, quant, in, input, filter_dims, filter, out, output)) {
     return TMCU_ERR_ARG;
   }
   for (int32_t b = 0; b < out->n; ++b) {

@@ -1,9 +1,9 @@
 /* Portable arm_max_pool_s8: maximum over in-bounds elements. */
-#include "../common/arith.h"
+#include "portable.h"
 
-tmcu_status tmcu_max_pool2d_s8(const tmcu_pool_params* p, const tmcu_dims* in, const int8_t* input,
+tmcu_status TMCU_PORTABLE(max_pool2d_s8)(const tmcu_pool_params* p, const tmcu_dims* in, const int8_t* input,
                                const tmcu_dims* out, int8_t* output) {
-  if (input == 0 || output == 0 || !tmcu_valid_pool(p, in, out)) {
+  if (!tmcu_check_pool(p, in, input, out, output)) {
     return TMCU_ERR_ARG;
   }
   for (int32_t b = 0; b < out->n; ++b) {

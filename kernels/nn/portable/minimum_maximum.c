@@ -1,10 +1,9 @@
 /* Portable arm_minimum_s8 / arm_maximum_s8 (shared qparams: raw int8 compare), broadcasting. */
-#include "../common/arith.h"
+#include "portable.h"
 
 static tmcu_status select(const tmcu_dims* a_dims, const int8_t* a, const tmcu_dims* b_dims, const int8_t* b,
                           const tmcu_dims* out, int8_t* output, int take_max) {
-  if (a == 0 || b == 0 || output == 0 || !tmcu_valid_dims(a_dims) || !tmcu_valid_dims(b_dims) ||
-      !tmcu_valid_broadcast(a_dims, b_dims, out)) {
+  if (!tmcu_check_binary(a_dims, a, b_dims, b, out, output)) {
     return TMCU_ERR_ARG;
   }
   int32_t index = 0;
@@ -22,12 +21,12 @@ static tmcu_status select(const tmcu_dims* a_dims, const int8_t* a, const tmcu_d
   return TMCU_OK;
 }
 
-tmcu_status tmcu_minimum_s8(const tmcu_dims* a_dims, const int8_t* a, const tmcu_dims* b_dims, const int8_t* b,
+tmcu_status TMCU_PORTABLE(minimum_s8)(const tmcu_dims* a_dims, const int8_t* a, const tmcu_dims* b_dims, const int8_t* b,
                             const tmcu_dims* out, int8_t* output) {
   return select(a_dims, a, b_dims, b, out, output, 0);
 }
 
-tmcu_status tmcu_maximum_s8(const tmcu_dims* a_dims, const int8_t* a, const tmcu_dims* b_dims, const int8_t* b,
+tmcu_status TMCU_PORTABLE(maximum_s8)(const tmcu_dims* a_dims, const int8_t* a, const tmcu_dims* b_dims, const int8_t* b,
                             const tmcu_dims* out, int8_t* output) {
   return select(a_dims, a, b_dims, b, out, output, 1);
 }

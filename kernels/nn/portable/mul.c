@@ -1,11 +1,9 @@
 /* Portable arm_elementwise_mul_s8 with NumPy broadcasting. */
-#include "../common/arith.h"
+#include "portable.h"
 
-tmcu_status tmcu_mul_s8(const tmcu_mul_params* p, const tmcu_dims* a_dims, const int8_t* a, const tmcu_dims* b_dims,
+tmcu_status TMCU_PORTABLE(mul_s8)(const tmcu_mul_params* p, const tmcu_dims* a_dims, const int8_t* a, const tmcu_dims* b_dims,
                         const int8_t* b, const tmcu_dims* out, int8_t* output) {
-  if (p == 0 || a == 0 || b == 0 || output == 0 || !tmcu_valid_dims(a_dims) || !tmcu_valid_dims(b_dims) ||
-      !tmcu_valid_broadcast(a_dims, b_dims, out) || !tmcu_valid_activation(p->act_min, p->act_max) ||
-      !tmcu_valid_shift(p->output_shift)) {
+  if (!tmcu_check_mul(p, a_dims, a, b_dims, b, out, output)) {
     return TMCU_ERR_ARG;
   }
   int32_t index = 0;

@@ -1,13 +1,9 @@
 /* Portable arm_pad_s8: constant padding before/after each of the 4 dims. */
-#include "../common/arith.h"
+#include "portable.h"
 
-tmcu_status tmcu_pad_s8(const tmcu_dims* in, const int8_t* input, const tmcu_dims* pre, const tmcu_dims* post,
+tmcu_status TMCU_PORTABLE(pad_s8)(const tmcu_dims* in, const int8_t* input, const tmcu_dims* pre, const tmcu_dims* post,
                         int8_t pad_value, int8_t* output) {
-  if (input == 0 || output == 0 || pre == 0 || post == 0 || !tmcu_valid_dims(in) || pre->n < 0 || pre->h < 0 ||
-      pre->w < 0 || pre->c < 0 || post->n < 0 || post->h < 0 || post->w < 0 || post->c < 0 ||
-      pre->n > TMCU_MAX_WINDOW || pre->h > TMCU_MAX_WINDOW || pre->w > TMCU_MAX_WINDOW || pre->c > TMCU_MAX_WINDOW ||
-      post->n > TMCU_MAX_WINDOW || post->h > TMCU_MAX_WINDOW || post->w > TMCU_MAX_WINDOW ||
-      post->c > TMCU_MAX_WINDOW) {
+  if (!tmcu_check_pad(in, input, pre, post, output)) {
     return TMCU_ERR_ARG;
   }
   const tmcu_dims out = {in->n + pre->n + post->n, in->h + pre->h + post->h, in->w + pre->w + post->w,

@@ -1,5 +1,5 @@
 /* Portable arm_softmax_s8: CMSIS-NN's fixed-point exp and reciprocal, bit for bit. */
-#include "../common/arith.h"
+#include "portable.h"
 
 #define TMCU_ACCUM_BITS 12
 
@@ -62,10 +62,9 @@ static int32_t count_leading_zeros(uint32_t value) {
   return count;
 }
 
-tmcu_status tmcu_softmax_s8(const int8_t* input, int32_t rows, int32_t row_size, int32_t multiplier, int32_t shift,
+tmcu_status TMCU_PORTABLE(softmax_s8)(const int8_t* input, int32_t rows, int32_t row_size, int32_t multiplier, int32_t shift,
                             int32_t diff_min, int8_t* output) {
-  if (input == 0 || output == 0 || rows < 1 || row_size < 1 || (int64_t)rows * row_size > TMCU_MAX_ELEMENTS ||
-      shift < 0 || shift > 30) {
+  if (!tmcu_check_softmax(input, rows, row_size, shift, output)) {
     return TMCU_ERR_ARG;
   }
   const int32_t mask = 1 << shift;

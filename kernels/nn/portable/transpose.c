@@ -1,22 +1,14 @@
 /* Portable arm_transpose_s8 for rank <= 4. */
-#include "../common/arith.h"
+#include "portable.h"
 
-tmcu_status tmcu_transpose_s8(const tmcu_dims* in, int32_t rank, const int32_t* perm, const int8_t* input,
+tmcu_status TMCU_PORTABLE(transpose_s8)(const tmcu_dims* in, int32_t rank, const int32_t* perm, const int8_t* input,
                               int8_t* output) {
-  if (in == 0 || perm == 0 || input == 0 || output == 0 || rank < 1 || rank > 4 || !tmcu_valid_dims(in)) {
+  int32_t full_perm[4];
+  if (!tmcu_full_permutation(in, rank, perm, input, output, full_perm)) {
     return TMCU_ERR_ARG;
   }
   /* Work on the 4-D right-aligned view: leading dims of size 1 stay in place. */
   const int32_t sizes[4] = {in->n, in->h, in->w, in->c};
-  int32_t full_perm[4] = {0, 1, 2, 3};
-  int32_t seen = 0;
-  for (int32_t i = 0; i < rank; ++i) {
-    if (perm[i] < 0 || perm[i] >= rank || (seen & (1 << perm[i]))) {
-      return TMCU_ERR_ARG;
-    }
-    seen |= 1 << perm[i];
-    full_perm[4 - rank + i] = 4 - rank + perm[i];
-  }
   int32_t strides[4];
   strides[3] = 1;
   for (int32_t i = 2; i >= 0; --i) {

@@ -1,15 +1,13 @@
 /* Portable arm_transpose_conv_wrapper_s8, gathering instead of scattering (no buffer needed). */
-#include "../common/arith.h"
+#include "portable.h"
 
-tmcu_status tmcu_transpose_conv2d_s8(const tmcu_conv_params* p, const tmcu_quant_params* quant, const tmcu_dims* in,
+tmcu_status TMCU_PORTABLE(transpose_conv2d_s8)(const tmcu_conv_params* p, const tmcu_quant_params* quant, const tmcu_dims* in,
                                      const int8_t* input, const tmcu_dims* filter_dims, const int8_t* filter,
                                      const int32_t* bias, const tmcu_dims* out, int8_t* output, tmcu_buf scratch,
                                      tmcu_buf reverse_scratch) {
   (void)scratch;
   (void)reverse_scratch;
-  if (p == 0 || input == 0 || filter == 0 || output == 0 || !tmcu_valid_dims(in) || !tmcu_valid_dims(filter_dims) ||
-      !tmcu_valid_dims(out) || filter_dims->c != in->c || filter_dims->n != out->c || in->n != out->n ||
-      !tmcu_valid_window(p) || p->dilation_h != 1 || p->dilation_w != 1 || !tmcu_valid_activation(p->act_min, p->act_max) || !tmcu_valid_quant(quant, out->c)) {
+  if (!tmcu_check_transpose_conv2d(p, quant, in, input, filter_dims, filter, out, output)) {
     return TMCU_ERR_ARG;
   }
   for (int32_t b = 0; b < out->n; ++b) {

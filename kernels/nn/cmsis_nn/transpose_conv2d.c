@@ -1,0 +1,59 @@
+/* tmcu_transpose_conv2d_s8 -> arm_transpose_conv_wrapper_s8 (reverse conv or column buffer). */
+#include "cmsis_nn.h"
+
+/* CMSIS-NN's REVERSE_TCOL_EFFICIENT_THRESHOLD: the wrapper's reverse-conv path is taken above it. */
+#define TMCU_REVERSE_CONV_ABOVE_C_IN 16
+
+/* The reverse conv pads by k - 1 - pad, which must not go negative. */
+static int reverse_conv_exact(const tmcu_conv_params* p, const tmcu_dims* filter) {
+  return p->pad_h <= filter->h - 1 && p->pad_w <= filter->w - 1;
+}
+
+/*
+ * arm_transpose_conv_s8 (column buffer) flushes in.h * stride_h - pad_h output
+ * rows without checking them against out.h (writing past the output when the
+ * kernel is smaller than the stride), and leaves rows below the scattered map
+ * unwritten; each flushed row reads out.w + pad_w columns of a buffer row.
+ * Shapes outside that envelope go to the portable kernel.
+ */
+static int column_buffer_exact(const tmcu_conv_params* p, const tmcu_dims* in, const tmcu_dims* filter,
+                               const tmcu_dims* out) {
+  const int64_t flushed_rows = (int64_t)in->h * p->stride_h - p->pad_h;
+  const int64_t leftover_rows = filter->h > p->stride_h ? filter->h - p->stride_h : 0;
+  const int64_t buffer_columns =
+      (int64_t)(in->w - 1) * p->stride_w + (filter->w > p->stride_w ? filter->w : p->stride_w);
+  return flushed_rows <= out->h && out->h <= flushed_rows + leftover_rows &&
+         (int64_t)out->w + p->pad_w <= buffer_columns;
+}
+
+tmcu_status tmcu_transpose_conv2d_s8(const tmcu_conv_params* p, const tmcu_quant_params* quant, const tmcu_dims* in,
+                                     const int8_t* input, const tmcu_dims* filter_dims, const int8_t* filter,
+                                     const int32_t* bias, const tmcu_dims* out, int8_t* output, tmcu_buf scratch,
+                                     tmcu_buf reverse_scratch) {
+  if (!tmcu_check_transpose_conv2d(p, quant, in, input, filter_dims, filter, out, output)) {
+    return TMCU_ERR_ARG;
+  }
+  const int reverse_conv = p->stride_h <= 2 && p->stride_w <= 2 && in->c > TMCU_REVERSE_CONV_ABOVE_C_IN;
+  if (reverse_conv ? !reverse_conv_exact(p, filter_dims) : !column_buffer_exact(p, in, filter_dims, out)) {
+    return tmcu_portable_transpose_conv2d_s8(p, quant, in, input, filter_dims, filter, bias, out, output, scratch,
+                                             reverse_scratch);
+  }
+  /* padding_offsets (TFLM's bottom/right remainder) is not read by the s8 kernels: output dims carry it. */
+  const cmsis_nn_transpose_conv_params params = {p->input_offset, p->output_offset, {p->stride_w, p->stride_h},
+                                                 {p->pad_w, p->pad_h}, {0, 0}, {1, 1}, {p->act_min, p->act_max}};
+  const cmsis_nn_per_channel_quant_params quant_params = tmcu_cmsis_per_channel(quant);
+  const cmsis_nn_dims input_dims = tmcu_cmsis_dims(in), weight_dims = tmcu_cmsis_dims(filter_dims);
+  const cmsis_nn_dims bias_dims = {1, 1, 1, out->c}, output_dims = tmcu_cmsis_dims(out);
+  if (!tmcu_scratch_fits(scratch, arm_transpose_conv_s8_get_buffer_size(&params, &input_dims, &weight_dims,
+                                                                          &output_dims)) ||
+      !tmcu_scratch_fits(reverse_scratch, arm_transpose_conv_s8_get_reverse_conv_buffer_size(
+                                              &params, &input_dims, &weight_dims))) {
+    return TMCU_ERR_SCRATCH;
+  }
+  int8_t empty = 0, empty_reverse = 0;
+  const cmsis_nn_context ctx = tmcu_cmsis_context(scratch, &empty);
+  const cmsis_nn_context reverse_ctx = tmcu_cmsis_context(reverse_scratch, &empty_reverse);
+  return tmcu_cmsis_status(arm_transpose_conv_wrapper_s8(&ctx, &reverse_ctx, &params, &quant_params, &input_dims,
+                                                         input, &weight_dims, filter, &bias_dims, bias, &output_dims,
+                                                         output));
+}
