@@ -116,12 +116,15 @@ def build_library(config: BuildConfig = BuildConfig()) -> Path:
 _LOADED: dict[BuildConfig, ctypes.CDLL] = {}
 
 
-def load_library(config: BuildConfig = BuildConfig()) -> ctypes.CDLL:
+def load_library(config: BuildConfig | None = None) -> ctypes.CDLL:
     """Load the host library (RTLD_GLOBAL: its kernel registrations go into ExecuTorch's registry).
 
     Only one backend's kernels can be registered in a process: loading a second
-    configuration raises (run it in a subprocess instead).
+    configuration raises (run it in a subprocess instead). No config means the
+    one already loaded, else the portable default.
     """
+    if config is None:
+        config = next(iter(_LOADED), BuildConfig())
     if config in _LOADED:
         return _LOADED[config]
     if _LOADED:
@@ -173,7 +176,7 @@ class HostRunner:
     DEFAULT_METHOD_POOL = 1 << 20
 
     def __init__(self, pte: bytes, arena_bytes: int | None = None, method_pool_bytes: int | None = None,
-                 config: BuildConfig = BuildConfig()) -> None:
+                 config: BuildConfig | None = None) -> None:
         self._lib = load_library(config)
         self._handle = self._lib.tmcu_runner_new()
         self._program = ctypes.create_string_buffer(pte, len(pte))

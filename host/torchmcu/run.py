@@ -21,7 +21,7 @@ def program_io(plan: dict) -> tuple[list[dict], list[dict]]:
 
 def run_program(pte: bytes, inputs: list[np.ndarray], config=None) -> tuple[list[np.ndarray], dict]:
     """Run `pte` on the host runner; returns (outputs, stats)."""
-    from torchmcu.native import BuildConfig, HostRunner
+    from torchmcu.native import HostRunner
     from torchmcu.plan import read_plan
 
     plan = read_plan(pte)
@@ -36,7 +36,7 @@ def run_program(pte: bytes, inputs: list[np.ndarray], config=None) -> tuple[list
         if array.dtype != dtype:
             raise TorchMcuError(f"input {i} has dtype {array.dtype}, the program expects {spec['dtype']}")
         prepared.append(np.ascontiguousarray(array))
-    runner = HostRunner(pte, config=config or BuildConfig())
+    runner = HostRunner(pte, config=config)
     runner.run(*prepared)
     outputs = []
     for i, spec in enumerate(expected_outputs):
