@@ -14,16 +14,20 @@ static int reverse_conv_exact(const tmcu_conv_params* p, const tmcu_dims* filter
  * rows without checking them against out.h (writing past the output when the
  * kernel is smaller than the stride), and leaves rows below the scattered map
  * unwritten; each flushed row reads out.w + pad_w columns of a buffer row.
- * Shapes outside that envelope go to the portable kernel.
+ * Its buffer rows span max(k_w, stride_w) columns past the input while its
+ * sizer counts max(k_w, stride_h): with stride_w > stride_h it would write past
+ * the planned scratch. Shapes outside that envelope go to the portable kernel.
  */
 static int column_buffer_exact(const tmcu_conv_params* p, const tmcu_dims* in, const tmcu_dims* filter,
-                               const tmcu_dims* out) {
+                               const tmcu_dims* out, tmcu_buf scratch) {
   const int64_t flushed_rows = (int64_t)in->h * p->stride_h - p->pad_h;
   const int64_t leftover_rows = filter->h > p->stride_h ? filter->h - p->stride_h : 0;
   const int64_t buffer_columns =
       (int64_t)(in->w - 1) * p->stride_w + (filter->w > p->stride_w ? filter->w : p->stride_w);
+  const int64_t buffer_bytes =
+      buffer_columns * out->c * (filter->h > p->stride_h ? filter->h : p->stride_h) * (int64_t)sizeof(int32_t);
   return flushed_rows <= out->h && out->h <= flushed_rows + leftover_rows &&
-         (int64_t)out->w + p->pad_w <= buffer_columns;
+         (int64_t)out->w + p->pad_w <= buffer_columns && buffer_bytes <= scratch.size;
 }
 
 tmcu_status tmcu_transpose_conv2d_s8(const tmcu_conv_params* p, const tmcu_quant_params* quant, const tmcu_dims* in,
@@ -32,11 +36,6 @@ tmcu_status tmcu_transpose_conv2d_s8(const tmcu_conv_params* p, const tmcu_quant
                                      tmcu_buf reverse_scratch) {
   if (!tmcu_check_transpose_conv2d(p, quant, in, input, filter_dims, filter, out, output)) {
     return TMCU_ERR_ARG;
-  }
-  const int reverse_conv = p->stride_h <= 2 && p->stride_w <= 2 && in->c > TMCU_REVERSE_CONV_ABOVE_C_IN;
-  if (reverse_conv ? !reverse_conv_exact(p, filter_dims) : !column_buffer_exact(p, in, filter_dims, out)) {
-    return tmcu_portable_transpose_conv2d_s8(p, quant, in, input, filter_dims, filter, bias, out, output, scratch,
-                                             reverse_scratch);
   }
   /* padding_offsets (TFLM's bottom/right remainder) is not read by the s8 kernels: output dims carry it. */
   const cmsis_nn_transpose_conv_params params = {p->input_offset, p->output_offset, {p->stride_w, p->stride_h},
@@ -49,6 +48,11 @@ tmcu_status tmcu_transpose_conv2d_s8(const tmcu_conv_params* p, const tmcu_quant
       !tmcu_scratch_fits(reverse_scratch, arm_transpose_conv_s8_get_reverse_conv_buffer_size(
                                               &params, &input_dims, &weight_dims))) {
     return TMCU_ERR_SCRATCH;
+  }
+  const int reverse_conv = p->stride_h <= 2 && p->stride_w <= 2 && in->c > TMCU_REVERSE_CONV_ABOVE_C_IN;
+  if (reverse_conv ? !reverse_conv_exact(p, filter_dims) : !column_buffer_exact(p, in, filter_dims, out, scratch)) {
+    return tmcu_portable_transpose_conv2d_s8(p, quant, in, input, filter_dims, filter, bias, out, output, scratch,
+                                             reverse_scratch);
   }
   int8_t empty = 0, empty_reverse = 0;
   const cmsis_nn_context ctx = tmcu_cmsis_context(scratch, &empty);
