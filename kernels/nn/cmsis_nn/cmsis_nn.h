@@ -60,6 +60,10 @@ static inline int tmcu_scratch_fits(tmcu_buf scratch, int32_t needed) {
 }
 
 /* Portable kernels (nn/portable, renamed in this build) for the calls CMSIS-NN cannot take. */
+tmcu_status tmcu_portable_conv2d_s8(const tmcu_conv_params* params, const tmcu_quant_params* quant,
+                                    const tmcu_dims* input_dims, const int8_t* input, const tmcu_dims* filter_dims,
+                                    const int8_t* filter, const int32_t* bias, const tmcu_dims* output_dims,
+                                    int8_t* output, tmcu_buf scratch);
 tmcu_status tmcu_portable_transpose_conv2d_s8(const tmcu_conv_params* params, const tmcu_quant_params* quant,
                                               const tmcu_dims* input_dims, const int8_t* input,
                                               const tmcu_dims* filter_dims, const int8_t* filter,

@@ -1,0 +1,237 @@
+"""Seeded test cases for every torchmcu numeric-core function, with expected outputs
+from the Python reference (torch.ops.torchmcu.*, the specification).
+
+Scratch is sized for the ISA the kernels are built for (host/torchmcu/scratch_sizes.py):
+the portable backend ignores it, the CMSIS-NN backend needs exactly that much.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+import torchmcu.ops  # noqa: F401  (registers torch.ops.torchmcu)
+from tests.target.harness import ROLE_INPUT, ROLE_OUTPUT, ROLE_SCRATCH, Case
+from torchmcu import qmath, scratch_sizes
+
+ops = torch.ops.torchmcu
+t = torch.from_numpy
+
+
+def _quant(rng, channels: int) -> tuple[np.ndarray, np.ndarray]:
+    multiplier = rng.integers(2**30, 2**31 - 1, channels, dtype=np.int64).astype(np.int32)
+    shift = rng.integers(-12, -4, channels, dtype=np.int32)
+    return multiplier, shift
+
+
+def _offsets_and_activation(rng) -> tuple[int, int, int, int]:
+    act_min, act_max = sorted(int(v) for v in rng.integers(-128, 128, 2))
+    return int(rng.integers(-127, 129)), int(rng.integers(-128, 128)), act_min, act_max
+
+
+def _int8(rng, shape) -> np.ndarray:
+    return rng.integers(-128, 128, shape, dtype=np.int8)
+
+
+def _dims(shape) -> list[int]:
+    return [1] * (4 - len(shape)) + [int(s) for s in shape]
+
+
+def convolution_case(rng, kind: str, isa: str) -> Case | None:
+    """conv2d (plain or grouped), depthwise or transpose: random shape, stride, padding, dilation."""
+    c_in, c_out = int(rng.integers(1, 9)), int(rng.integers(1, 9))
+    kh, kw, stride, pad = (int(v) for v in rng.integers(1, 4, 4))
+    pad -= 1
+    dilation = 1 if kind == "transpose" else int(rng.integers(1, 3))
+    groups = 2 if kind == "grouped" else 1
+    if kind == "transpose" and rng.random() < 0.5:
+        c_in *= 3  # CMSIS-NN takes its reverse-conv path above 16 input channels
+    c_in *= groups
+    h = int(rng.integers(kh * dilation, 9))
+    w = int(rng.integers(kw * dilation, 9))
+    x = _int8(rng, (1, h, w, c_in))
+    in_off, out_off, act_min, act_max = _offsets_and_activation(rng)
+    if kind == "depthwise":
+        channels = c_in * c_out
+        weight = rng.integers(-127, 128, (1, kh, kw, channels), dtype=np.int8)
+    elif kind == "transpose":
+        channels = c_out
+        weight = rng.integers(-127, 128, (c_out, kh, kw, c_in), dtype=np.int8)
+        pad = min(pad, kh - 1, kw - 1)
+    else:
+        channels = c_out * groups
+        weight = rng.integers(-127, 128, (channels, kh, kw, c_in // groups), dtype=np.int8)
+    bias = rng.integers(-30000, 30000, channels, dtype=np.int32) if rng.random() < 0.8 else None
+    multiplier, shift = _quant(rng, channels)
+    tail = (in_off, out_off, t(multiplier), t(shift), act_min, act_max)
+    tb = None if bias is None else t(bias)
+    if kind == "transpose":
+        expected = ops.transpose_conv2d(t(x), t(weight), tb, [stride] * 2, [pad] * 2, [0, 0], *tail)
+    elif kind == "depthwise":
+        expected = ops.depthwise_conv2d(t(x), t(weight), tb, [stride] * 2, [pad] * 2, [dilation] * 2, c_out, *tail)
+    else:
+        expected = ops.conv2d(t(x), t(weight), tb, [stride] * 2, [pad] * 2, [dilation] * 2, groups, *tail)
+    out = expected.numpy()
+    if 0 in out.shape:
+        return None
+    conv = [in_off, out_off, stride, stride, pad, pad, dilation, dilation, act_min, act_max]
+    shapes = dict(input_nhwc=x.shape, output_nhwc=out.shape, stride_hw=[stride] * 2, padding_hw=[pad] * 2)
+    buffers = [(ROLE_INPUT, x), (ROLE_INPUT, weight), (ROLE_INPUT, bias), (ROLE_INPUT, multiplier),
+               (ROLE_INPUT, shift), (ROLE_OUTPUT, out.nbytes)]
+    dims = _dims(x.shape) + _dims(weight.shape) + _dims(out.shape)
+    if kind == "transpose":
+        scratch, reverse = scratch_sizes.transpose_conv2d_scratch_bytes(isa, filter_ohwi=weight.shape, **shapes)
+        return Case("transpose_conv2d", conv + dims, buffers + [(ROLE_SCRATCH, scratch), (ROLE_SCRATCH, reverse)],
+                    [out], f"transpose {x.shape}->{out.shape}")
+    if kind == "depthwise":
+        scratch = scratch_sizes.depthwise_conv2d_scratch_bytes(isa, filter_1hwc=weight.shape, **shapes,
+                                                               dilation_hw=[dilation] * 2, depth_multiplier=c_out)
+        return Case("depthwise_conv2d", conv + [c_out] + dims, buffers + [(ROLE_SCRATCH, scratch)], [out],
+                    f"depthwise {x.shape}->{out.shape}")
+    scratch = scratch_sizes.conv2d_scratch_bytes(isa, filter_ohwi=weight.shape, **shapes, dilation_hw=[dilation] * 2,
+                                                 groups=groups)
+    return Case("conv2d", conv + dims, buffers + [(ROLE_SCRATCH, scratch)], [out], f"{kind} {x.shape}->{out.shape}")
+
+
+def linear_case(rng, isa: str) -> Case:
+    batches, in_features, out_features = int(rng.integers(1, 4)), int(rng.integers(1, 40)), int(rng.integers(1, 20))
+    x = _int8(rng, (batches, in_features))
+    weight = rng.integers(-127, 128, (out_features, in_features), dtype=np.int8)
+    bias = rng.integers(-30000, 30000, out_features, dtype=np.int32)
+    in_off, out_off, act_min, act_max = _offsets_and_activation(rng)
+    multiplier, shift = _quant(rng, out_features if rng.random() < 0.5 else 1)
+    # bias + input_offset * row sums: what MVE reads from ctx.buf (arm_vector_sum_s8).
+    kernel_sum = (bias.astype(np.int64) + in_off * weight.astype(np.int64).sum(axis=1)).astype(np.int32)
+    expected = ops.linear(t(x), t(weight), t(bias), t(kernel_sum), in_off, out_off, t(multiplier), t(shift),
+                          act_min, act_max).numpy()
+    return Case("linear", [in_off, out_off, act_min, act_max, batches, in_features, out_features],
+                [(ROLE_INPUT, x), (ROLE_INPUT, weight), (ROLE_INPUT, bias), (ROLE_INPUT, kernel_sum),
+                 (ROLE_INPUT, multiplier), (ROLE_INPUT, shift), (ROLE_OUTPUT, expected.nbytes)], [expected],
+                f"linear {x.shape}x{weight.shape}")
+
+
+def batch_matmul_case(rng, isa: str) -> Case:
+    n, h, rows, cols, out_cols = (int(v) for v in rng.integers(1, 6, 5))
+    lhs = _int8(rng, (n, h, rows, cols))
+    rhs = _int8(rng, (1 if rng.random() < 0.3 else n, h, out_cols, cols))
+    lhs_off, out_off, act_min, act_max = _offsets_and_activation(rng)
+    rhs_off = int(rng.integers(-127, 129))
+    multiplier, shift = (int(v[0]) for v in _quant(rng, 1))
+    expected = ops.batch_matmul(t(lhs), t(rhs), lhs_off, rhs_off, out_off, multiplier, shift, act_min,
+                                act_max).numpy()
+    scratch = scratch_sizes.batch_matmul_scratch_bytes(isa, lhs_nhwc=lhs.shape, rhs_nhwc=rhs.shape,
+                                                       output_nhwc=expected.shape)
+    return Case("batch_matmul", [lhs_off, rhs_off, out_off, multiplier, shift, act_min, act_max,
+                                 *lhs.shape, *rhs.shape, *expected.shape],
+                [(ROLE_INPUT, lhs), (ROLE_INPUT, rhs), (ROLE_OUTPUT, expected.nbytes), (ROLE_SCRATCH, scratch)],
+                [expected], f"bmm {lhs.shape}x{rhs.shape}")
+
+
+def _broadcast_pair(rng) -> tuple[np.ndarray, np.ndarray]:
+    shape = [int(v) for v in rng.integers(1, 5, 4)]
+    other = [1 if rng.random() < 0.3 else s for s in shape] if rng.random() < 0.5 else shape
+    a, b = _int8(rng, shape), _int8(rng, other)
+    return (a, b) if rng.random() < 0.5 else (b, a)
+
+
+def elementwise_case(rng, op: str) -> Case:
+    a, b = _broadcast_pair(rng)
+    out_shape = np.broadcast_shapes(a.shape, b.shape)
+    dims = [*a.shape, *b.shape, *out_shape]
+    buffers = [(ROLE_INPUT, a), (ROLE_INPUT, b), (ROLE_OUTPUT, int(np.prod(out_shape)))]
+    if op in ("minimum", "maximum"):
+        expected = getattr(ops, op)(t(a), t(b)).numpy()
+        return Case(op, dims, buffers, [expected], f"{op} {a.shape},{b.shape}")
+    in1, in2 = int(rng.integers(-127, 129)), int(rng.integers(-127, 129))
+    _, out_off, act_min, act_max = _offsets_and_activation(rng)
+    if op == "add":
+        scale1, scale2, scale_out = (float(v) for v in rng.uniform(0.01, 0.2, 3))
+        twice_max = 2 * max(scale1, scale2)
+        m1, s1 = qmath.quantize_multiplier(scale1 / twice_max)
+        m2, s2 = qmath.quantize_multiplier(scale2 / twice_max)
+        mo, so = qmath.quantize_multiplier(twice_max / (2**20 * scale_out))
+        params = [in1, m1, s1, in2, m2, s2, 20, out_off, mo, so, act_min, act_max]
+        expected = ops.add(t(a), t(b), *params).numpy()
+    else:
+        mo, so = qmath.quantize_multiplier(float(rng.uniform(1e-4, 1e-2)))
+        params = [in1, in2, out_off, mo, so, act_min, act_max]
+        expected = ops.mul(t(a), t(b), *params).numpy()
+    return Case(op, params + dims, buffers, [expected], f"{op} {a.shape},{b.shape}")
+
+
+def pool_case(rng, op: str, isa: str) -> Case:
+    c = int(rng.integers(1, 9))
+    kh, kw, stride = (int(v) for v in rng.integers(1, 4, 3))
+    pad = int(rng.integers(0, min(kh, kw)))
+    x = _int8(rng, (1, int(rng.integers(kh, 9)), int(rng.integers(kw, 9)), c))
+    act_min, act_max = sorted(int(v) for v in rng.integers(-128, 128, 2))
+    fn = ops.avg_pool2d if op == "avg_pool2d" else ops.max_pool2d
+    expected = fn(t(x), [kh, kw], [stride] * 2, [pad] * 2, act_min, act_max).numpy()
+    params = [kh, kw, stride, stride, pad, pad, act_min, act_max, *x.shape, *expected.shape]
+    buffers = [(ROLE_INPUT, x), (ROLE_OUTPUT, expected.nbytes)]
+    if op == "avg_pool2d":
+        buffers.append((ROLE_SCRATCH, scratch_sizes.avg_pool2d_scratch_bytes(isa, output_w=expected.shape[2],
+                                                                             channels=c)))
+    return Case(op, params, buffers, [expected], f"{op} {x.shape}->{expected.shape}")
+
+
+def softmax_case(rng) -> Case:
+    rows, row_size = int(rng.integers(1, 5)), int(rng.integers(1, 40))
+    x = _int8(rng, (rows, row_size))
+    multiplier, shift = qmath.quantize_multiplier(min(float(rng.uniform(0.02, 0.2)) * 2**26, 2**31 - 1))
+    diff_min = -int(np.floor(31 * 2 ** (26 - shift)))
+    expected = ops.softmax(t(x), multiplier, shift, diff_min).numpy()
+    return Case("softmax", [rows, row_size, multiplier, shift, diff_min],
+                [(ROLE_INPUT, x), (ROLE_OUTPUT, expected.nbytes)], [expected], f"softmax {x.shape}")
+
+
+def pad_case(rng) -> Case:
+    x = _int8(rng, [int(v) for v in rng.integers(1, 4, 4)])
+    pre, post = [int(v) for v in rng.integers(0, 3, 4)], [int(v) for v in rng.integers(0, 3, 4)]
+    value = int(rng.integers(-128, 128))
+    expected = ops.pad(t(x), pre, post, value).numpy()
+    return Case("pad", [*x.shape, *pre, *post, value], [(ROLE_INPUT, x), (ROLE_OUTPUT, expected.nbytes)],
+                [expected], f"pad {x.shape}")
+
+
+def transpose_case(rng) -> Case:
+    rank = int(rng.integers(2, 5))
+    x = _int8(rng, [int(v) for v in rng.integers(1, 6, rank)])
+    perm = [int(v) for v in rng.permutation(rank)]
+    expected = ops.transpose(t(x), perm).numpy()
+    return Case("transpose", [*_dims(x.shape), rank, *perm, *[0] * (4 - rank)],
+                [(ROLE_INPUT, x), (ROLE_OUTPUT, expected.nbytes)], [expected], f"transpose {x.shape} {perm}")
+
+
+def quantize_cases(rng) -> list[Case]:
+    size = int(rng.integers(1, 64))
+    scale, zero_point = float(np.float32(rng.uniform(0.005, 0.5))), int(rng.integers(-128, 128))
+    x = (rng.standard_normal(size) * 10).astype(np.float32)
+    scale_bits = int(np.float32(scale).view(np.int32))
+    q = ops.quantize_per_tensor(t(x), scale, zero_point).numpy()
+    back = ops.dequantize_per_tensor(t(q), scale, zero_point).numpy()
+    table = _int8(rng, 256)
+    looked_up = ops.lut(t(q), t(table)).numpy()
+    return [
+        Case("quantize", [size, scale_bits, zero_point], [(ROLE_INPUT, x), (ROLE_OUTPUT, q.nbytes)], [q], "quantize"),
+        Case("dequantize", [size, scale_bits, zero_point], [(ROLE_INPUT, q), (ROLE_OUTPUT, back.nbytes)], [back],
+             "dequantize"),
+        Case("lut", [size], [(ROLE_INPUT, q), (ROLE_INPUT, table), (ROLE_OUTPUT, looked_up.nbytes)], [looked_up],
+             "lut"),
+    ]
+
+
+def all_cases(isa: str, seed: int = 0, per_op: int = 12) -> list[Case]:
+    """`per_op` seeded cases of every op family."""
+    rng = np.random.default_rng(seed)
+    cases: list[Case] = []
+    for _ in range(per_op):
+        for kind in ("conv", "grouped", "depthwise", "transpose"):
+            case = convolution_case(rng, kind, isa)
+            if case is not None:
+                cases.append(case)
+        cases += [linear_case(rng, isa), batch_matmul_case(rng, isa), softmax_case(rng), pad_case(rng),
+                  transpose_case(rng), pool_case(rng, "avg_pool2d", isa), pool_case(rng, "max_pool2d", isa)]
+        cases += [elementwise_case(rng, op) for op in ("add", "mul", "minimum", "maximum")]
+        cases += quantize_cases(rng)
+    return cases

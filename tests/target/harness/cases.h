@@ -1,0 +1,35 @@
+/*
+ * The case file the host writes and the result file the harness writes back
+ * (all little-endian int32 words; tests/target/harness.py is the other side).
+ *
+ * case:   op, n_params, params[n_params], n_buffers, n_buffers x buffer; op -1 ends the file
+ * buffer: role (0 input, 1 output, 2 scratch), nbytes, input bytes padded to 4 (inputs only)
+ * result: status, ticks_lo, ticks_hi, guards_intact, then each output: nbytes, bytes padded to 4
+ *
+ * An input or scratch of 0 bytes is passed as NULL (no bias, no scratch).
+ */
+#ifndef TORCHMCU_TARGET_CASES_H_
+#define TORCHMCU_TARGET_CASES_H_
+
+#include <stdint.h>
+
+#define CASE_MAX_PARAMS 48
+#define CASE_MAX_BUFFERS 10
+
+enum { ROLE_INPUT = 0, ROLE_OUTPUT = 1, ROLE_SCRATCH = 2 };
+
+typedef struct {
+  int32_t op;
+  int32_t n_params;
+  int32_t params[CASE_MAX_PARAMS];
+  int32_t n_buffers;
+  int32_t role[CASE_MAX_BUFFERS];
+  int32_t nbytes[CASE_MAX_BUFFERS];
+  void* data[CASE_MAX_BUFFERS];
+} test_case;
+
+/* Calls the torchmcu kernel for `c->op`; returns its tmcu_status, or -100 for an unknown op
+ * and -101 for a case whose parameter/buffer counts do not fit the op. */
+int32_t dispatch(const test_case* c);
+
+#endif /* TORCHMCU_TARGET_CASES_H_ */

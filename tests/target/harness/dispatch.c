@@ -1,0 +1,141 @@
+/*
+ * One entry per torchmcu numeric-core function. Parameter and buffer layouts
+ * are listed beside each op and mirrored by OPS in tests/target/harness.py.
+ */
+#include <string.h>
+
+#include <torchmcu/nn.h>
+
+#include "cases.h"
+
+#define BAD_CASE -101
+
+static tmcu_dims dims_at(const int32_t* p) {
+  const tmcu_dims d = {p[0], p[1], p[2], p[3]};
+  return d;
+}
+
+static tmcu_conv_params conv_at(const int32_t* p) {
+  const tmcu_conv_params params = {p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9]};
+  return params;
+}
+
+static tmcu_buf buf(const test_case* c, int32_t i) {
+  const tmcu_buf b = {c->data[i], c->nbytes[i]};
+  return b;
+}
+
+static tmcu_quant_params quant(const test_case* c, int32_t multiplier, int32_t shift) {
+  const tmcu_quant_params q = {(const int32_t*)c->data[multiplier], (const int32_t*)c->data[shift],
+                               c->nbytes[multiplier] / 4};
+  return q;
+}
+
+static float float_at(int32_t bits) {
+  float value;
+  memcpy(&value, &bits, sizeof value);
+  return value;
+}
+
+#define EXPECT(params, buffers)                                \
+  if (c->n_params != (params) || c->n_buffers != (buffers)) { \
+    return BAD_CASE;                                           \
+  }
+#define IN(i) ((const void*)c->data[i])
+#define OUT(i) (c->data[i])
+
+int32_t dispatch(const test_case* c) {
+  const int32_t* p = c->params;
+  switch (c->op) {
+    case 1: { /* conv2d: conv[10], in[4], filter[4], out[4] | input, filter, bias, mult, shift, output, scratch */
+      EXPECT(22, 7);
+      const tmcu_conv_params params = conv_at(p);
+      const tmcu_quant_params q = quant(c, 3, 4);
+      const tmcu_dims in = dims_at(p + 10), filter = dims_at(p + 14), out = dims_at(p + 18);
+      return tmcu_conv2d_s8(&params, &q, &in, IN(0), &filter, IN(1), IN(2), &out, OUT(5), buf(c, 6));
+    }
+    case 2: { /* depthwise: conv[10], depth_multiplier, in[4], filter[4], out[4] | as conv2d */
+      EXPECT(23, 7);
+      const tmcu_conv_params params = conv_at(p);
+      const tmcu_quant_params q = quant(c, 3, 4);
+      const tmcu_dims in = dims_at(p + 11), filter = dims_at(p + 15), out = dims_at(p + 19);
+      return tmcu_depthwise_conv2d_s8(&params, p[10], &q, &in, IN(0), &filter, IN(1), IN(2), &out, OUT(5),
+                                      buf(c, 6));
+    }
+    case 3: { /* transpose_conv2d: conv[10], in[4], filter[4], out[4] | conv2d buffers + reverse scratch */
+      EXPECT(22, 8);
+      const tmcu_conv_params params = conv_at(p);
+      const tmcu_quant_params q = quant(c, 3, 4);
+      const tmcu_dims in = dims_at(p + 10), filter = dims_at(p + 14), out = dims_at(p + 18);
+      return tmcu_transpose_conv2d_s8(&params, &q, &in, IN(0), &filter, IN(1), IN(2), &out, OUT(5), buf(c, 6),
+                                      buf(c, 7));
+    }
+    case 4: { /* linear: in_off, out_off, act_min, act_max, batches, in_f, out_f
+               * | input, filter, bias, kernel_sum, mult, shift, output */
+      EXPECT(7, 7);
+      const tmcu_quant_params q = quant(c, 4, 5);
+      return tmcu_linear_s8(p[0], p[1], p[2], p[3], &q, p[4], p[5], IN(0), p[6], IN(1), IN(2), IN(3), OUT(6));
+    }
+    case 5: { /* batch_matmul: bmm[7], lhs[4], rhs[4], out[4] | lhs, rhs, output, scratch */
+      EXPECT(19, 4);
+      const tmcu_bmm_params params = {p[0], p[1], p[2], p[3], p[4], p[5], p[6]};
+      const tmcu_dims lhs = dims_at(p + 7), rhs = dims_at(p + 11), out = dims_at(p + 15);
+      return tmcu_batch_matmul_s8(&params, &lhs, IN(0), &rhs, IN(1), &out, OUT(2), buf(c, 3));
+    }
+    case 6: { /* add: add[12], a[4], b[4], out[4] | a, b, output */
+      EXPECT(24, 3);
+      const tmcu_add_params params = {p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11]};
+      const tmcu_dims a = dims_at(p + 12), b = dims_at(p + 16), out = dims_at(p + 20);
+      return tmcu_add_s8(&params, &a, IN(0), &b, IN(1), &out, OUT(2));
+    }
+    case 7: { /* mul: mul[7], a[4], b[4], out[4] | a, b, output */
+      EXPECT(19, 3);
+      const tmcu_mul_params params = {p[0], p[1], p[2], p[3], p[4], p[5], p[6]};
+      const tmcu_dims a = dims_at(p + 7), b = dims_at(p + 11), out = dims_at(p + 15);
+      return tmcu_mul_s8(&params, &a, IN(0), &b, IN(1), &out, OUT(2));
+    }
+    case 8:   /* minimum: a[4], b[4], out[4] | a, b, output */
+    case 9: { /* maximum */
+      EXPECT(12, 3);
+      const tmcu_dims a = dims_at(p), b = dims_at(p + 4), out = dims_at(p + 8);
+      return c->op == 8 ? tmcu_minimum_s8(&a, IN(0), &b, IN(1), &out, OUT(2))
+                        : tmcu_maximum_s8(&a, IN(0), &b, IN(1), &out, OUT(2));
+    }
+    case 10: { /* avg_pool2d: pool[8], in[4], out[4] | input, output, scratch */
+      EXPECT(16, 3);
+      const tmcu_pool_params params = {p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]};
+      const tmcu_dims in = dims_at(p + 8), out = dims_at(p + 12);
+      return tmcu_avg_pool2d_s8(&params, &in, IN(0), &out, OUT(1), buf(c, 2));
+    }
+    case 11: { /* max_pool2d: pool[8], in[4], out[4] | input, output */
+      EXPECT(16, 2);
+      const tmcu_pool_params params = {p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]};
+      const tmcu_dims in = dims_at(p + 8), out = dims_at(p + 12);
+      return tmcu_max_pool2d_s8(&params, &in, IN(0), &out, OUT(1));
+    }
+    case 12: /* softmax: rows, row_size, multiplier, shift, diff_min | input, output */
+      EXPECT(5, 2);
+      return tmcu_softmax_s8(IN(0), p[0], p[1], p[2], p[3], p[4], OUT(1));
+    case 13: { /* pad: in[4], pre[4], post[4], pad_value | input, output */
+      EXPECT(13, 2);
+      const tmcu_dims in = dims_at(p), pre = dims_at(p + 4), post = dims_at(p + 8);
+      return tmcu_pad_s8(&in, IN(0), &pre, &post, (int8_t)p[12], OUT(1));
+    }
+    case 14: { /* transpose: in[4], rank, perm[4] | input, output */
+      EXPECT(9, 2);
+      const tmcu_dims in = dims_at(p);
+      return tmcu_transpose_s8(&in, p[4], p + 5, IN(0), OUT(1));
+    }
+    case 15: /* quantize: size, scale bits, zero_point | input (float), output */
+      EXPECT(3, 2);
+      return tmcu_quantize_f32_s8(IN(0), p[0], float_at(p[1]), p[2], OUT(1));
+    case 16: /* dequantize: size, scale bits, zero_point | input, output (float) */
+      EXPECT(3, 2);
+      return tmcu_dequantize_s8_f32(IN(0), p[0], float_at(p[1]), p[2], OUT(1));
+    case 17: /* lut: size | input, table, output */
+      EXPECT(1, 3);
+      return tmcu_lut_s8(IN(0), p[0], IN(1), OUT(2));
+    default:
+      return -100;
+  }
+}
