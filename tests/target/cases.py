@@ -37,19 +37,12 @@ def _dims(shape) -> list[int]:
     return [1] * (4 - len(shape)) + [int(s) for s in shape]
 
 
-def convolution_case(rng, kind: str, isa: str) -> Case | None:
-    """conv2d (plain or grouped), depthwise or transpose: random shape, stride, padding, dilation."""
-    c_in, c_out = int(rng.integers(1, 9)), int(rng.integers(1, 9))
-    kh, kw, stride, pad = (int(v) for v in rng.integers(1, 4, 4))
-    pad -= 1
-    dilation = 1 if kind == "transpose" else int(rng.integers(1, 3))
-    groups = 2 if kind == "grouped" else 1
-    if kind == "transpose" and rng.random() < 0.5:
-        c_in *= 3  # CMSIS-NN takes its reverse-conv path above 16 input channels
-    c_in *= groups
-    h = int(rng.integers(kh * dilation, 9))
-    w = int(rng.integers(kw * dilation, 9))
-    x = _int8(rng, (1, h, w, c_in))
+def convolution(rng, kind: str, isa: str, *, input_nhwc, c_out: int, kernel_hw, stride_hw, pad_hw,
+                dilation: int = 1, groups: int = 1, bias: bool = True, label: str = "") -> Case | None:
+    """One conv2d / depthwise (c_out = depth multiplier) / transpose convolution with random data."""
+    kh, kw = kernel_hw
+    c_in = input_nhwc[3]
+    x = _int8(rng, input_nhwc)
     in_off, out_off, act_min, act_max = _offsets_and_activation(rng)
     if kind == "depthwise":
         channels = c_in * c_out
@@ -57,49 +50,67 @@ def convolution_case(rng, kind: str, isa: str) -> Case | None:
     elif kind == "transpose":
         channels = c_out
         weight = rng.integers(-127, 128, (c_out, kh, kw, c_in), dtype=np.int8)
-        pad = min(pad, kh - 1, kw - 1)
     else:
-        channels = c_out * groups
+        channels = c_out
         weight = rng.integers(-127, 128, (channels, kh, kw, c_in // groups), dtype=np.int8)
-    bias = rng.integers(-30000, 30000, channels, dtype=np.int32) if rng.random() < 0.8 else None
+    bias_values = rng.integers(-30000, 30000, channels, dtype=np.int32) if bias else None
     multiplier, shift = _quant(rng, channels)
     tail = (in_off, out_off, t(multiplier), t(shift), act_min, act_max)
-    tb = None if bias is None else t(bias)
+    tb = None if bias_values is None else t(bias_values)
+    stride, pad, dilations = list(stride_hw), list(pad_hw), [dilation] * 2
     if kind == "transpose":
-        expected = ops.transpose_conv2d(t(x), t(weight), tb, [stride] * 2, [pad] * 2, [0, 0], *tail)
+        expected = ops.transpose_conv2d(t(x), t(weight), tb, stride, pad, [0, 0], *tail)
     elif kind == "depthwise":
-        expected = ops.depthwise_conv2d(t(x), t(weight), tb, [stride] * 2, [pad] * 2, [dilation] * 2, c_out, *tail)
+        expected = ops.depthwise_conv2d(t(x), t(weight), tb, stride, pad, dilations, c_out, *tail)
     else:
-        expected = ops.conv2d(t(x), t(weight), tb, [stride] * 2, [pad] * 2, [dilation] * 2, groups, *tail)
+        expected = ops.conv2d(t(x), t(weight), tb, stride, pad, dilations, groups, *tail)
     out = expected.numpy()
     if 0 in out.shape:
         return None
-    conv = [in_off, out_off, stride, stride, pad, pad, dilation, dilation, act_min, act_max]
-    shapes = dict(input_nhwc=x.shape, output_nhwc=out.shape, stride_hw=[stride] * 2, padding_hw=[pad] * 2)
-    buffers = [(ROLE_INPUT, x), (ROLE_INPUT, weight), (ROLE_INPUT, bias), (ROLE_INPUT, multiplier),
+    conv = [in_off, out_off, *stride, *pad, *dilations, act_min, act_max]
+    shapes = dict(input_nhwc=x.shape, output_nhwc=out.shape, stride_hw=stride, padding_hw=pad)
+    buffers = [(ROLE_INPUT, x), (ROLE_INPUT, weight), (ROLE_INPUT, bias_values), (ROLE_INPUT, multiplier),
                (ROLE_INPUT, shift), (ROLE_OUTPUT, out.nbytes)]
     dims = _dims(x.shape) + _dims(weight.shape) + _dims(out.shape)
+    label = label or f"{kind} {x.shape}->{out.shape}"
     if kind == "transpose":
         scratch, reverse = scratch_sizes.transpose_conv2d_scratch_bytes(isa, filter_ohwi=weight.shape, **shapes)
         return Case("transpose_conv2d", conv + dims, buffers + [(ROLE_SCRATCH, scratch), (ROLE_SCRATCH, reverse)],
-                    [out], f"transpose {x.shape}->{out.shape}")
+                    [out], label)
     if kind == "depthwise":
         scratch = scratch_sizes.depthwise_conv2d_scratch_bytes(isa, filter_1hwc=weight.shape, **shapes,
-                                                               dilation_hw=[dilation] * 2, depth_multiplier=c_out)
-        return Case("depthwise_conv2d", conv + [c_out] + dims, buffers + [(ROLE_SCRATCH, scratch)], [out],
-                    f"depthwise {x.shape}->{out.shape}")
-    scratch = scratch_sizes.conv2d_scratch_bytes(isa, filter_ohwi=weight.shape, **shapes, dilation_hw=[dilation] * 2,
+                                                               dilation_hw=dilations, depth_multiplier=c_out)
+        return Case("depthwise_conv2d", conv + [c_out] + dims, buffers + [(ROLE_SCRATCH, scratch)], [out], label)
+    scratch = scratch_sizes.conv2d_scratch_bytes(isa, filter_ohwi=weight.shape, **shapes, dilation_hw=dilations,
                                                  groups=groups)
-    return Case("conv2d", conv + dims, buffers + [(ROLE_SCRATCH, scratch)], [out], f"{kind} {x.shape}->{out.shape}")
+    return Case("conv2d", conv + dims, buffers + [(ROLE_SCRATCH, scratch)], [out], label)
 
 
-def linear_case(rng, isa: str) -> Case:
-    batches, in_features, out_features = int(rng.integers(1, 4)), int(rng.integers(1, 40)), int(rng.integers(1, 20))
+def convolution_case(rng, kind: str, isa: str) -> Case | None:
+    """conv2d (plain or grouped), depthwise or transpose: random shape, stride, padding, dilation."""
+    c_in, c_out = int(rng.integers(1, 9)), int(rng.integers(1, 9))
+    kh, kw, stride, pad = (int(v) for v in rng.integers(1, 4, 4))
+    pad -= 1
+    dilation = 1 if kind == "transpose" else int(rng.integers(1, 3))
+    groups = 2 if kind == "grouped" else 1
+    if kind == "transpose":
+        pad = min(pad, kh - 1, kw - 1)
+        if rng.random() < 0.5:
+            c_in *= 3  # CMSIS-NN takes its reverse-conv path above 16 input channels
+    input_nhwc = (1, int(rng.integers(kh * dilation, 9)), int(rng.integers(kw * dilation, 9)), c_in * groups)
+    return convolution(rng, "conv" if kind == "grouped" else kind, isa, input_nhwc=input_nhwc,
+                       c_out=c_out * groups if kind == "grouped" else c_out, kernel_hw=(kh, kw),
+                       stride_hw=(stride, stride), pad_hw=(pad, pad), dilation=dilation, groups=groups,
+                       bias=rng.random() < 0.8, label=f"{kind} {input_nhwc}")
+
+
+def linear(rng, isa: str, batches: int, in_features: int, out_features: int, per_channel: bool,
+           label: str = "") -> Case:
     x = _int8(rng, (batches, in_features))
     weight = rng.integers(-127, 128, (out_features, in_features), dtype=np.int8)
     bias = rng.integers(-30000, 30000, out_features, dtype=np.int32)
     in_off, out_off, act_min, act_max = _offsets_and_activation(rng)
-    multiplier, shift = _quant(rng, out_features if rng.random() < 0.5 else 1)
+    multiplier, shift = _quant(rng, out_features if per_channel else 1)
     # bias + input_offset * row sums: what MVE reads from ctx.buf (arm_vector_sum_s8).
     kernel_sum = (bias.astype(np.int64) + in_off * weight.astype(np.int64).sum(axis=1)).astype(np.int32)
     expected = ops.linear(t(x), t(weight), t(bias), t(kernel_sum), in_off, out_off, t(multiplier), t(shift),
@@ -107,13 +118,16 @@ def linear_case(rng, isa: str) -> Case:
     return Case("linear", [in_off, out_off, act_min, act_max, batches, in_features, out_features],
                 [(ROLE_INPUT, x), (ROLE_INPUT, weight), (ROLE_INPUT, bias), (ROLE_INPUT, kernel_sum),
                  (ROLE_INPUT, multiplier), (ROLE_INPUT, shift), (ROLE_OUTPUT, expected.nbytes)], [expected],
-                f"linear {x.shape}x{weight.shape}")
+                label or f"linear {x.shape}x{weight.shape}")
 
 
-def batch_matmul_case(rng, isa: str) -> Case:
-    n, h, rows, cols, out_cols = (int(v) for v in rng.integers(1, 6, 5))
-    lhs = _int8(rng, (n, h, rows, cols))
-    rhs = _int8(rng, (1 if rng.random() < 0.3 else n, h, out_cols, cols))
+def linear_case(rng, isa: str) -> Case:
+    return linear(rng, isa, int(rng.integers(1, 4)), int(rng.integers(1, 40)), int(rng.integers(1, 20)),
+                  rng.random() < 0.5)
+
+
+def batch_matmul(rng, isa: str, lhs_shape, rhs_shape, label: str = "") -> Case:
+    lhs, rhs = _int8(rng, lhs_shape), _int8(rng, rhs_shape)
     lhs_off, out_off, act_min, act_max = _offsets_and_activation(rng)
     rhs_off = int(rng.integers(-127, 129))
     multiplier, shift = (int(v[0]) for v in _quant(rng, 1))
@@ -124,7 +138,12 @@ def batch_matmul_case(rng, isa: str) -> Case:
     return Case("batch_matmul", [lhs_off, rhs_off, out_off, multiplier, shift, act_min, act_max,
                                  *lhs.shape, *rhs.shape, *expected.shape],
                 [(ROLE_INPUT, lhs), (ROLE_INPUT, rhs), (ROLE_OUTPUT, expected.nbytes), (ROLE_SCRATCH, scratch)],
-                [expected], f"bmm {lhs.shape}x{rhs.shape}")
+                [expected], label or f"bmm {lhs.shape}x{rhs.shape}")
+
+
+def batch_matmul_case(rng, isa: str) -> Case:
+    n, h, rows, cols, out_cols = (int(v) for v in rng.integers(1, 6, 5))
+    return batch_matmul(rng, isa, (n, h, rows, cols), (1 if rng.random() < 0.3 else n, h, out_cols, cols))
 
 
 def _broadcast_pair(rng) -> tuple[np.ndarray, np.ndarray]:
@@ -159,11 +178,10 @@ def elementwise_case(rng, op: str) -> Case:
     return Case(op, params + dims, buffers, [expected], f"{op} {a.shape},{b.shape}")
 
 
-def pool_case(rng, op: str, isa: str) -> Case:
-    c = int(rng.integers(1, 9))
-    kh, kw, stride = (int(v) for v in rng.integers(1, 4, 3))
-    pad = int(rng.integers(0, min(kh, kw)))
-    x = _int8(rng, (1, int(rng.integers(kh, 9)), int(rng.integers(kw, 9)), c))
+def pool(rng, op: str, isa: str, input_nhwc, kernel_hw, stride: int, pad: int, label: str = "") -> Case:
+    kh, kw = kernel_hw
+    c = input_nhwc[3]
+    x = _int8(rng, input_nhwc)
     act_min, act_max = sorted(int(v) for v in rng.integers(-128, 128, 2))
     fn = ops.avg_pool2d if op == "avg_pool2d" else ops.max_pool2d
     expected = fn(t(x), [kh, kw], [stride] * 2, [pad] * 2, act_min, act_max).numpy()
@@ -172,17 +190,27 @@ def pool_case(rng, op: str, isa: str) -> Case:
     if op == "avg_pool2d":
         buffers.append((ROLE_SCRATCH, scratch_sizes.avg_pool2d_scratch_bytes(isa, output_w=expected.shape[2],
                                                                              channels=c)))
-    return Case(op, params, buffers, [expected], f"{op} {x.shape}->{expected.shape}")
+    return Case(op, params, buffers, [expected], label or f"{op} {x.shape}->{expected.shape}")
 
 
-def softmax_case(rng) -> Case:
-    rows, row_size = int(rng.integers(1, 5)), int(rng.integers(1, 40))
+def pool_case(rng, op: str, isa: str) -> Case:
+    kh, kw, stride = (int(v) for v in rng.integers(1, 4, 3))
+    pad = int(rng.integers(0, min(kh, kw)))
+    input_nhwc = (1, int(rng.integers(kh, 9)), int(rng.integers(kw, 9)), int(rng.integers(1, 9)))
+    return pool(rng, op, isa, input_nhwc, (kh, kw), stride, pad)
+
+
+def softmax(rng, rows: int, row_size: int, label: str = "") -> Case:
     x = _int8(rng, (rows, row_size))
     multiplier, shift = qmath.quantize_multiplier(min(float(rng.uniform(0.02, 0.2)) * 2**26, 2**31 - 1))
     diff_min = -int(np.floor(31 * 2 ** (26 - shift)))
     expected = ops.softmax(t(x), multiplier, shift, diff_min).numpy()
     return Case("softmax", [rows, row_size, multiplier, shift, diff_min],
-                [(ROLE_INPUT, x), (ROLE_OUTPUT, expected.nbytes)], [expected], f"softmax {x.shape}")
+                [(ROLE_INPUT, x), (ROLE_OUTPUT, expected.nbytes)], [expected], label or f"softmax {x.shape}")
+
+
+def softmax_case(rng) -> Case:
+    return softmax(rng, int(rng.integers(1, 5)), int(rng.integers(1, 40)))
 
 
 def pad_case(rng) -> Case:
