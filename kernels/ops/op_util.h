@@ -90,6 +90,27 @@ inline tmcu_buf scratch_of(const OptionalTensor& scratch) {
 
 inline bool fits_int32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 
+/* CMSIS-NN's requantization shifts (arm_nn_requantize) lie in [-31, 30]. */
+inline bool shifts_in_range(const Tensor& shift) {
+  const int32_t* values = shift.const_data_ptr<int32_t>();
+  for (ssize_t i = 0; i < shift.numel(); ++i) {
+    if (values[i] < -31 || values[i] > 30) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/* Index of the first empty (zero-element) tensor on a kernel's stack, or -1. */
+inline int first_empty_tensor(executorch::runtime::Span<executorch::runtime::EValue*> stack) {
+  for (size_t i = 0; i < stack.size(); ++i) {
+    if (stack[i]->isTensor() && stack[i]->toTensor().numel() == 0) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
 /* The checks every convolution adapter shares (int8 NHWC tensors, per-channel
  * requantization, int32 bias, CMSIS-NN offset ranges). Logs and fails the call
  * and returns false on the first violation. */
@@ -103,8 +124,10 @@ inline bool check_convolution(KernelRuntimeContext& ctx, const char* op, const T
              !is_dtype(out, ScalarType::Char)) {
     problem = "input, weight and out must be int8";
   } else if (!is_dtype(multiplier, ScalarType::Int) || !is_dtype(shift, ScalarType::Int) ||
-             multiplier.numel() != shift.numel()) {
-    problem = "multiplier and shift must be int32 of equal length";
+             multiplier.numel() != out.size(3) || shift.numel() != out.size(3)) {
+    problem = "multiplier and shift must be int32 with one value per output channel";
+  } else if (!shifts_in_range(shift)) {
+    problem = "shift values must be in [-31, 30]";
   } else if (bias.has_value() && (!is_dtype(*bias, ScalarType::Int) || bias->numel() != out.size(3))) {
     problem = "bias must be int32 [C_out]";
   } else if (input_offset < -127 || input_offset > 128 || output_offset < -128 || output_offset > 127) {
@@ -215,6 +238,13 @@ struct KernelArguments<Tensor& (*)(KernelRuntimeContext&, Args...)> {
     if (!::torchmcu::ops::KernelArguments<decltype(&func)>::match(stack)) {                                   \
       ET_LOG(Error, "%s: arguments do not match its schema (corrupted program?)", kTorchmcuKernelName);      \
       ctx.fail(::executorch::runtime::Error::InvalidProgram);                                                 \
+      return;                                                                                                 \
+    }                                                                                                         \
+    const int empty = ::torchmcu::ops::first_empty_tensor(stack);                                             \
+    if (empty >= 0) {                                                                                         \
+      ET_LOG(Error, "%s: argument %d is an empty tensor (a dimension of size 0); torchmcu kernels need at "    \
+             "least one element", kTorchmcuKernelName, empty);                                                \
+      ctx.fail(::executorch::runtime::Error::InvalidArgument);                                                \
       return;                                                                                                 \
     }                                                                                                         \
     ::executorch::extension::WrapUnboxedIntoFunctor<decltype(EXECUTORCH_FN(func, kTorchmcuKernelName))>::call( \
