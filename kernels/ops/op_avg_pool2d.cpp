@@ -14,7 +14,7 @@ Tensor& avg_pool2d_out(KernelRuntimeContext& ctx, const Tensor& input, IntArrayR
   const tmcu_dims input_dims = dims_of(input), output_dims = dims_of(out);
   const tmcu_buf buffer = scratch_of(scratch);
   TMCU_ASSERT_SCRATCH(ctx, out, op, "scratch",
-                      tmcu_avg_pool2d_s8_scratch_size(TORCHMCU_BUILD_ISA, output_dims.w, output_dims.c), buffer.size);
+                      tmcu_avg_pool2d_s8_scratch_needed(output_dims.w, output_dims.c), buffer.size);
   TMCU_CALL(ctx, out, op,
             tmcu_avg_pool2d_s8(&params, &input_dims, input.const_data_ptr<int8_t>(), &output_dims,
                                out.mutable_data_ptr<int8_t>(), buffer));

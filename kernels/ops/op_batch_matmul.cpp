@@ -22,7 +22,7 @@ Tensor& batch_matmul_out(KernelRuntimeContext& ctx, const Tensor& lhs, const Ten
                                   static_cast<int32_t>(activation_max)};
   const tmcu_dims lhs_dims = dims_of(lhs), rhs_dims = dims_of(rhs), output_dims = dims_of(out);
   const tmcu_buf buffer = scratch_of(scratch);
-  TMCU_ASSERT_SCRATCH(ctx, out, op, "scratch", tmcu_batch_matmul_s8_scratch_size(TORCHMCU_BUILD_ISA, &output_dims),
+  TMCU_ASSERT_SCRATCH(ctx, out, op, "scratch", tmcu_batch_matmul_s8_scratch_needed(&output_dims),
                       buffer.size);
   TMCU_CALL(ctx, out, op,
             tmcu_batch_matmul_s8(&params, &lhs_dims, lhs.const_data_ptr<int8_t>(), &rhs_dims,

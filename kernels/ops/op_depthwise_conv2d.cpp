@@ -26,8 +26,9 @@ Tensor& depthwise_conv2d_out(KernelRuntimeContext& ctx, const Tensor& input, con
   const tmcu_dims input_dims = dims_of(input), filter_dims = dims_of(weight), output_dims = dims_of(out);
   const tmcu_buf buffer = scratch_of(scratch);
   TMCU_ASSERT_SCRATCH(ctx, out, op, "scratch",
-                      tmcu_depthwise_conv2d_s8_scratch_size(TORCHMCU_BUILD_ISA, &params, &input_dims, &filter_dims,
-                                                            &output_dims), buffer.size);
+                      tmcu_depthwise_conv2d_s8_scratch_needed(&params, static_cast<int32_t>(depth_multiplier),
+                                                              &input_dims, &filter_dims, &output_dims),
+                      buffer.size);
   TMCU_CALL(ctx, out, op,
             tmcu_depthwise_conv2d_s8(&params, static_cast<int32_t>(depth_multiplier), &quant, &input_dims,
                                      input.const_data_ptr<int8_t>(), &filter_dims, weight.const_data_ptr<int8_t>(),

@@ -24,8 +24,9 @@ Tensor& transpose_conv2d_out(KernelRuntimeContext& ctx, const Tensor& input, con
   const tmcu_buf buffer = scratch_of(scratch), reverse_buffer = scratch_of(reverse_scratch);
   int32_t reverse_needed = 0;
   TMCU_ASSERT_SCRATCH(ctx, out, op, "scratch",
-                      tmcu_transpose_conv2d_s8_scratch_size(TORCHMCU_BUILD_ISA, &params, &input_dims, &filter_dims,
-                                                            &output_dims, &reverse_needed), buffer.size);
+                      tmcu_transpose_conv2d_s8_scratch_needed(&params, &input_dims, &filter_dims, &output_dims,
+                                                              &reverse_needed),
+                      buffer.size);
   TMCU_ASSERT_SCRATCH(ctx, out, op, "reverse_scratch", reverse_needed, reverse_buffer.size);
   (void)reverse_needed;
   TMCU_CALL(ctx, out, op,

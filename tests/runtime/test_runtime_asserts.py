@@ -7,6 +7,7 @@ one build of the kernels only.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -15,15 +16,19 @@ import warnings
 import pytest
 
 import torchmcu.scratch_sizes as scratch_sizes
+from tests.kernels.nn_lib import cmsis_nn_path
 from tests.runtime.conftest import MODEL_FILES
 from torchmcu.compiler import compile as compile_model
 from torchmcu.model_file import load_model_file
 
 RUN_WITH_ASSERTS = textwrap.dedent("""
-    import sys
+    import os, sys
     import numpy as np
     from torchmcu.native import BuildConfig, HostRunner, RunnerError
-    runner = HostRunner(open(sys.argv[1], "rb").read(), config=BuildConfig(runtime_asserts=True))
+    backend = sys.argv[2]
+    config = BuildConfig(backend=backend, runtime_asserts=True,
+                         cmsis_nn_path=os.environ.get("CMSIS_NN_PATH") if backend == "cmsis_nn" else None)
+    runner = HostRunner(open(sys.argv[1], "rb").read(), config=config)
     try:
         runner.run(np.zeros((1, 1, 12, 12), np.float32))
     except RunnerError as error:
@@ -42,26 +47,38 @@ def compile_tiny(path):
     return program
 
 
-def run(path):
-    return subprocess.run([sys.executable, "-c", RUN_WITH_ASSERTS, str(path)], capture_output=True, text=True,
-                          timeout=900)
 
 
-def test_matching_scratch_passes_the_assert(tmp_path):
+def run(path, backend):
+    env = {**os.environ, **({"CMSIS_NN_PATH": str(CMSIS_NN_PATH)} if CMSIS_NN_PATH else {})}
+    return subprocess.run([sys.executable, "-c", RUN_WITH_ASSERTS, str(path), backend], capture_output=True,
+                          text=True, timeout=900, env=env)
+
+
+# With the CMSIS-NN backend the assert asks the linked CMSIS-NN's own *_get_buffer_size.
+CMSIS_NN_PATH = cmsis_nn_path()
+BACKENDS = ["portable", pytest.param("cmsis_nn", marks=pytest.mark.skipif(
+    cmsis_nn_path() is None, reason="CMSIS_NN_PATH does not name a CMSIS-NN checkout"))]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_matching_scratch_passes_the_assert(tmp_path, backend):
     program = compile_tiny(tmp_path / "right.pte")
     assert program.plan["peak_scratch_bytes"] > 0  # the 3x3 convs carry planned scratch
-    result = run(tmp_path / "right.pte")
+    result = run(tmp_path / "right.pte", backend)
     assert result.returncode == 0 and "ran" in result.stdout, result.stdout + result.stderr
 
 
-def test_wrong_scratch_size_fires_the_assert(tmp_path, monkeypatch):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_wrong_scratch_size_fires_the_assert(tmp_path, monkeypatch, backend):
     real = scratch_sizes.conv2d_scratch_bytes
     monkeypatch.setattr(scratch_sizes, "conv2d_scratch_bytes", lambda *a, **k: real(*a, **k) + 16)
+    monkeypatch.delenv("CMSIS_NN_PATH", raising=False)  # plan with the (patched) built-in sizes
     program = compile_tiny(tmp_path / "wrong.pte")
     # Execution stops at the first convolution, whose planned scratch is 16 bytes too large.
     planned = next(op["scratch_bytes"] for op in program.plan["ops"]
                    if op["op"].startswith("torchmcu::conv2d") and op["scratch_bytes"] > 0)
-    result = run(tmp_path / "wrong.pte")
+    result = run(tmp_path / "wrong.pte", backend)
     assert result.returncode == 3, result.stdout + result.stderr
     assert "torchmcu::conv2d: runtime assert: planned scratch is" in result.stderr
     assert f"is {planned} bytes, CMSIS-NN (scalar) needs {planned - 16} bytes" in result.stderr

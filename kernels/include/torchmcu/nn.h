@@ -163,6 +163,20 @@ int32_t tmcu_transpose_conv2d_s8_scratch_size(int32_t isa, const tmcu_conv_param
 int32_t tmcu_batch_matmul_s8_scratch_size(int32_t isa, const tmcu_dims* output_dims);
 int32_t tmcu_avg_pool2d_s8_scratch_size(int32_t isa, int32_t output_w, int32_t channels);
 
+/* Scratch bytes this build's kernels ask for, for the runtime assert: CMSIS-NN's
+ * own *_get_buffer_size in a CMSIS-NN build, the twin above for the build's ISA
+ * in a portable one. */
+int32_t tmcu_conv2d_s8_scratch_needed(const tmcu_conv_params* params, const tmcu_dims* input_dims,
+                                      const tmcu_dims* filter_dims, const tmcu_dims* output_dims);
+int32_t tmcu_depthwise_conv2d_s8_scratch_needed(const tmcu_conv_params* params, int32_t depth_multiplier,
+                                                const tmcu_dims* input_dims, const tmcu_dims* filter_dims,
+                                                const tmcu_dims* output_dims);
+int32_t tmcu_transpose_conv2d_s8_scratch_needed(const tmcu_conv_params* params, const tmcu_dims* input_dims,
+                                                const tmcu_dims* filter_dims, const tmcu_dims* output_dims,
+                                                int32_t* reverse_size);
+int32_t tmcu_batch_matmul_s8_scratch_needed(const tmcu_dims* output_dims);
+int32_t tmcu_avg_pool2d_s8_scratch_needed(int32_t output_w, int32_t channels);
+
 #ifdef __cplusplus
 }
 #endif

@@ -37,6 +37,21 @@ static inline cmsis_nn_conv_params tmcu_cmsis_conv_params(const tmcu_conv_params
   return params;
 }
 
+static inline cmsis_nn_dw_conv_params tmcu_cmsis_dw_conv_params(const tmcu_conv_params* p, int32_t depth_multiplier) {
+  const cmsis_nn_dw_conv_params params = {p->input_offset,         p->output_offset,
+                                          depth_multiplier,        {p->stride_w, p->stride_h},
+                                          {p->pad_w, p->pad_h},    {p->dilation_w, p->dilation_h},
+                                          {p->act_min, p->act_max}};
+  return params;
+}
+
+/* padding_offsets (TFLM's bottom/right remainder) is not read by the s8 kernels: output dims carry it. */
+static inline cmsis_nn_transpose_conv_params tmcu_cmsis_transpose_conv_params(const tmcu_conv_params* p) {
+  const cmsis_nn_transpose_conv_params params = {p->input_offset, p->output_offset, {p->stride_w, p->stride_h},
+                                                 {p->pad_w, p->pad_h}, {0, 0}, {1, 1}, {p->act_min, p->act_max}};
+  return params;
+}
+
 static inline cmsis_nn_pool_params tmcu_cmsis_pool_params(const tmcu_pool_params* p) {
   const cmsis_nn_pool_params params = {{p->stride_w, p->stride_h}, {p->pad_w, p->pad_h}, {p->act_min, p->act_max}};
   return params;

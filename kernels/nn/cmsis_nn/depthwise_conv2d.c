@@ -8,10 +8,7 @@ tmcu_status tmcu_depthwise_conv2d_s8(const tmcu_conv_params* p, int32_t depth_mu
   if (!tmcu_check_depthwise_conv2d(p, depth_multiplier, quant, in, input, filter_dims, filter, out, output)) {
     return TMCU_ERR_ARG;
   }
-  const cmsis_nn_dw_conv_params dw_params = {p->input_offset,         p->output_offset,
-                                             depth_multiplier,        {p->stride_w, p->stride_h},
-                                             {p->pad_w, p->pad_h},    {p->dilation_w, p->dilation_h},
-                                             {p->act_min, p->act_max}};
+  const cmsis_nn_dw_conv_params dw_params = tmcu_cmsis_dw_conv_params(p, depth_multiplier);
   const cmsis_nn_per_channel_quant_params quant_params = tmcu_cmsis_per_channel(quant);
   const cmsis_nn_dims input_dims = tmcu_cmsis_dims(in), weight_dims = tmcu_cmsis_dims(filter_dims);
   const cmsis_nn_dims bias_dims = {1, 1, 1, out->c}, output_dims = tmcu_cmsis_dims(out);

@@ -37,9 +37,7 @@ tmcu_status tmcu_transpose_conv2d_s8(const tmcu_conv_params* p, const tmcu_quant
   if (!tmcu_check_transpose_conv2d(p, quant, in, input, filter_dims, filter, out, output)) {
     return TMCU_ERR_ARG;
   }
-  /* padding_offsets (TFLM's bottom/right remainder) is not read by the s8 kernels: output dims carry it. */
-  const cmsis_nn_transpose_conv_params params = {p->input_offset, p->output_offset, {p->stride_w, p->stride_h},
-                                                 {p->pad_w, p->pad_h}, {0, 0}, {1, 1}, {p->act_min, p->act_max}};
+  const cmsis_nn_transpose_conv_params params = tmcu_cmsis_transpose_conv_params(p);
   const cmsis_nn_per_channel_quant_params quant_params = tmcu_cmsis_per_channel(quant);
   const cmsis_nn_dims input_dims = tmcu_cmsis_dims(in), weight_dims = tmcu_cmsis_dims(filter_dims);
   const cmsis_nn_dims bias_dims = {1, 1, 1, out->c}, output_dims = tmcu_cmsis_dims(out);
