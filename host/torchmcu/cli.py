@@ -100,7 +100,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise TorchMcuError(f"{path}: no such file")
     plan = read_plan_file(path)
-    if args.json:
+    if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(json.dumps(plan, indent=2))
+    elif args.json:
         print(json.dumps(plan, indent=2))
     else:
         print(format_plan(plan))
@@ -154,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plan", help="print the memory plan of an existing .pte")
     p.add_argument("program")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--output", help="write the plan as JSON to this file instead of printing it")
     p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("header", help="write a C header embedding a .pte and its plan's sizes")

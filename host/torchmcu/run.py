@@ -54,13 +54,25 @@ def measure_method_allocator_bytes(pte: bytes) -> int:
     return HostRunner(pte).method_pool_used
 
 
+def pattern_input(shape: list[int], dtype: str) -> np.ndarray:
+    """The samples' built-in input (samples/common/pattern.h): x[i] = ((37 i) mod 255 - 127) / 128,
+    exact in float32, so firmware and host feed identical bytes."""
+    index = np.arange(int(np.prod(shape)), dtype=np.int64)
+    values = ((37 * index) % 255 - 127).astype(np.float64)
+    if dtype == "int8":
+        return values.astype(np.int8).reshape(shape)
+    return (values / 128.0).astype(_NUMPY_DTYPES[dtype]).reshape(shape)
+
+
 def _load_inputs(args, plan) -> list[np.ndarray]:
     specs, _ = program_io(plan)
+    if args.pattern:
+        return [pattern_input(s["shape"], s["dtype"]) for s in specs]
     if args.random:
         rng = np.random.default_rng(args.seed)
         return [rng.standard_normal(s["shape"]).astype(_NUMPY_DTYPES[s["dtype"]]) for s in specs]
     if not args.input:
-        raise TorchMcuError("give --input x.npy for each program input, or --random")
+        raise TorchMcuError("give --input x.npy for each program input, --pattern or --random")
     arrays = []
     for path in args.input:
         try:
@@ -83,7 +95,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     except Exception as error:
         raise TorchMcuError(f"{path}: not a readable ExecuTorch program ({type(error).__name__})") from error
     inputs = _load_inputs(args, plan)
-    config = BuildConfig(backend=args.backend, cmsis_nn_path=os.environ.get("CMSIS_NN_PATH"))
+    config = BuildConfig(backend=args.backend,
+                         cmsis_nn_path=os.environ.get("CMSIS_NN_PATH") if args.backend == "cmsis_nn" else None)
     outputs, stats = run_program(pte, inputs, config)
     for i, (output, checksum) in enumerate(zip(outputs, stats["checksums"])):
         print(f"output {i}: shape {list(output.shape)} {output.dtype} checksum 0x{checksum:08x}")
@@ -103,6 +116,8 @@ def add_run_parser(sub) -> None:
     p.add_argument("program")
     p.add_argument("--input", action="append", help=".npy file per program input (repeat in order)")
     p.add_argument("--random", action="store_true", help="random float inputs")
+    p.add_argument("--pattern", action="store_true",
+                   help="the sample apps' built-in input ((37 i mod 255 - 127) / 128), to compare checksums")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--output", help="write outputs to this .npz")
     p.add_argument("--backend", default="portable", choices=("portable", "cmsis_nn"),

@@ -1,0 +1,14 @@
+/* voice_activity: a conv1d voice-activity model on the built-in pattern; prints its score and checksum. */
+#include <torchmcu_sample.h>
+
+#include "vad_memory.h"
+#include "vad_pte.h"
+
+TORCHMCU_SAMPLE_MEMORY(VAD_ARENA_BYTES, VAD_METHOD_POOL_BYTES);
+
+int main(void) {
+  static float input[VAD_INPUT_SAMPLES];
+  torchmcu_sample::fill_pattern(input, VAD_INPUT_SAMPLES);
+  return torchmcu_sample::run("voice_activity", vad_pte, vad_pte_len, torchmcu_arena, sizeof(torchmcu_arena),
+                              torchmcu_method_pool, sizeof(torchmcu_method_pool), input, sizeof(input));
+}
