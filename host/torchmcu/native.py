@@ -103,7 +103,7 @@ def build_library(config: BuildConfig = BuildConfig()) -> Path:
         f"-DTORCHMCU_SANITIZE={'ON' if config.sanitize else 'OFF'}",
     ]
     if config.cmsis_nn_path:
-        configure.append(f"-DCMSIS_NN_PATH={config.cmsis_nn_path}")
+        configure += [f"-DCMSIS_NN_PATH={config.cmsis_nn_path}", f"-DTORCHMCU_PYTHON_FOR_SIZING={sys.executable}"]
     for command in (configure, [_cmake(), "--build", str(build_dir), "-j", str(os.cpu_count() or 2)]):
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:

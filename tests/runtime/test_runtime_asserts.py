@@ -71,9 +71,16 @@ def test_matching_scratch_passes_the_assert(tmp_path, backend):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_wrong_scratch_size_fires_the_assert(tmp_path, monkeypatch, backend):
-    real = scratch_sizes.conv2d_scratch_bytes
-    monkeypatch.setattr(scratch_sizes, "conv2d_scratch_bytes", lambda *a, **k: real(*a, **k) + 16)
-    monkeypatch.delenv("CMSIS_NN_PATH", raising=False)  # plan with the (patched) built-in sizes
+    if backend == "cmsis_nn":
+        # A CMSIS-NN build accepts only programs sized by its own checkout: patch that sizer.
+        from torchmcu.cmsis_nn_checkout import CheckoutSizer
+
+        real = CheckoutSizer.conv2d_scratch_bytes
+        monkeypatch.setattr(CheckoutSizer, "conv2d_scratch_bytes", lambda self, *a, **k: real(self, *a, **k) + 16)
+    else:
+        monkeypatch.delenv("CMSIS_NN_PATH", raising=False)  # plan with the built-in sizes
+        real = scratch_sizes.conv2d_scratch_bytes
+        monkeypatch.setattr(scratch_sizes, "conv2d_scratch_bytes", lambda *a, **k: real(*a, **k) + 16)
     program = compile_tiny(tmp_path / "wrong.pte")
     # Execution stops at the first convolution, whose planned scratch is 16 bytes too large.
     planned = next(op["scratch_bytes"] for op in program.plan["ops"]
