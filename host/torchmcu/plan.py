@@ -39,6 +39,8 @@ def _arena_offset(tensor: Tensor) -> int | None:
 
 def _out_argument_names(op_name: str, overload: str) -> list[str] | None:
     """Argument names of a registered op's schema (our ops: to spot scratch)."""
+    import torchmcu.ops  # noqa: F401  (registers torch.ops.torchmcu: the plan needs their schemas)
+
     namespace, _, name = op_name.partition("::")
     try:
         packet = getattr(getattr(torch.ops, namespace), name)

@@ -91,6 +91,10 @@ class LowerQuantizedOpsPass(PassBase):
                 continue
             replacement.meta["stack_trace"] = node.meta.get("stack_trace")
             replacement.meta["torchmcu_source_op"] = str(node.target)
+            # For per-layer reports: which float node this int8 value stands for, and how to read it.
+            replacement.meta["torchmcu_layer"] = {"float_node": (tail or node).name,
+                                                  "scale": ctx.output_qparams.scale,
+                                                  "zero_point": ctx.output_qparams.zero_point}
             quantize.replace_all_uses_with(replacement)
             for dead in (quantize, tail, node):
                 if dead is not None and not dead.users:
