@@ -41,6 +41,10 @@ def test_plan_reads_back_an_existing_program(tmp_path):
     recorded = json.loads((tmp_path / "tiny_cnn.plan.json").read_text())
     assert plan["arena_bytes"] == recorded["arena_bytes"]
     assert [op["op"] for op in plan["ops"]] == [op["op"] for op in recorded["ops"]]
+    # Read back in a fresh process, every op sorts its tensors exactly as the compiler did.
+    assert [(len(op["inputs"]), len(op["constants"]), len(op["outputs"]), op["scratch_bytes"]) for op in plan["ops"]] \
+        == [(len(op["inputs"]), len(op["constants"]), len(op["outputs"]), op["scratch_bytes"]) for op in recorded["ops"]]
+    assert plan["peak_scratch_bytes"] == recorded["peak_scratch_bytes"] > 0
     assert torchmcu("plan", str(tmp_path / "tiny_cnn.pte")).stdout.count("torchmcu::") == len(plan["ops"])
 
 
