@@ -1,4 +1,4 @@
-"""The `torchmcu` command line: compile, plan, header, run."""
+"""The `torchmcu` command line: compile, plan, header, run, compare, size."""
 
 from __future__ import annotations
 
@@ -100,6 +100,13 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise TorchMcuError(f"{path}: no such file")
     plan = read_plan_file(path)
+    if args.plot:
+        from torchmcu.report.arena_plot import plot_arena
+
+        figures = plot_arena(plan, args.plot, title=f"{path.name}: " + ", ".join(
+            f"{k.replace('_bytes', '').replace('_', ' ')} {v:,} B" for k, v in plot_figures(plan).items()))
+        print(f"wrote {args.plot} (arena {figures['arena_bytes']} B, lower bound {figures['lower_bound_bytes']} B)")
+        return EXIT_OK
     if args.output:
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         Path(args.output).write_text(json.dumps(plan, indent=2))
@@ -108,6 +115,13 @@ def cmd_plan(args: argparse.Namespace) -> int:
     else:
         print(format_plan(plan))
     return EXIT_OK
+
+
+def plot_figures(plan: dict) -> dict[str, int]:
+    from torchmcu.plan import lower_bound_bytes
+
+    return {"arena_bytes": plan["arena_bytes"], "lower_bound_bytes": lower_bound_bytes(plan),
+            "peak_scratch_bytes": plan["peak_scratch_bytes"]}
 
 
 def read_plan_file(path: Path) -> dict:
@@ -138,6 +152,62 @@ def cmd_header(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from torchmcu.model_file import load_model_file
+    from torchmcu.report.layer_compare import compare_model, format_report, plot_report
+
+    model_file = load_model_file(args.model)
+    calibration = model_file.calibration
+    if calibration is None:
+        _warn(f"{args.model}: no calibration_data(); calibrating on random inputs")
+        import torch
+
+        generator = torch.Generator().manual_seed(0)
+        calibration = [tuple(torch.randn(x.shape, generator=generator) for x in model_file.example_inputs)
+                       for _ in range(8)]
+    samples = load_samples(Path(args.calibration), len(model_file.example_inputs)) if args.calibration else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        report = compare_model(model_file.module, model_file.example_inputs, calibration, args.target,
+                               samples=samples, kernels=args.kernels, progress=_progress(args.quiet))
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        print(format_report(report))
+    if args.plot:
+        plot_report(report, args.plot)
+        if not args.json:
+            print(f"wrote {args.plot}")
+    return EXIT_OK
+
+
+def load_samples(path: Path, inputs: int) -> list[tuple]:
+    """Evaluation samples from an .npz: one array per model input, samples along axis 0."""
+    import numpy as np
+    import torch
+
+    if not path.is_file():
+        raise TorchMcuError(f"{path}: no such file")
+    try:
+        arrays = np.load(path)
+        stacked = [arrays[key] for key in arrays.files]
+    except (OSError, ValueError) as error:
+        raise TorchMcuError(f"{path}: cannot read as .npz ({error})") from error
+    if len(stacked) != inputs or len({a.shape[0] for a in stacked}) != 1:
+        raise TorchMcuError(f"{path}: needs {inputs} array(s) (one per model input) with the same number of "
+                            f"samples along axis 0; has {[a.shape for a in stacked]}")
+    return [tuple(torch.from_numpy(np.ascontiguousarray(a[i:i + 1])) for a in stacked)
+            for i in range(stacked[0].shape[0])]
+
+
+def cmd_size(args: argparse.Namespace) -> int:
+    from torchmcu.report.elf_size import elf_size, format_size
+
+    report = elf_size(args.elf)
+    print(json.dumps(report.as_dict(), indent=2) if args.json else format_size(report))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="torchmcu", description=__doc__)
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks on errors")
@@ -158,7 +228,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("program")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--output", help="write the plan as JSON to this file instead of printing it")
+    p.add_argument("--plot", metavar="PNG", help="draw the arena over the op sequence to this PNG")
     p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("compare", help="per-layer SQNR of int8 against float, final SQNR and top-1 agreement")
+    p.add_argument("model", help="Python model file")
+    p.add_argument("--target", default="cortex-m55")
+    p.add_argument("--calibration", metavar="NPZ",
+                   help="evaluation samples (one array per input, samples on axis 0); default: calibration_data()")
+    p.add_argument("--kernels", action="store_true", help="final outputs from the host kernels, not the Python reference")
+    p.add_argument("--plot", metavar="PNG", help="also draw per-layer SQNR to this PNG")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("size", help="flash and RAM of a firmware ELF by category (program, arena, kernels, ...)")
+    p.add_argument("elf")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_size)
 
     p = sub.add_parser("header", help="write a C header embedding a .pte and its plan's sizes")
     p.add_argument("program")
