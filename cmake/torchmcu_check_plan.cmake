@@ -14,22 +14,21 @@ if(no_pool OR planned_pool STREQUAL "" OR planned_pool STREQUAL "null")
   set(planned_pool 0)
 endif()
 
-set(arena ${planned_arena})
-if(ARENA_OVERRIDE GREATER 0)
-  if(ARENA_OVERRIDE LESS planned_arena)
-    message(FATAL_ERROR "torchmcu: CONFIG_TORCHMCU_ARENA_SIZE=${ARENA_OVERRIDE} is smaller than the "
-                        "${planned_arena} bytes model '${NAME}' was planned for; raise it or set it to 0")
+# The bytes to reserve: the plan's, or an override that is at least as large.
+function(reserved_bytes out_var planned override symbol what)
+  set(result ${planned})
+  if(override GREATER 0)
+    if(override LESS planned)
+      message(FATAL_ERROR "torchmcu: CONFIG_${symbol}=${override} is smaller than the ${planned} bytes model "
+                          "'${NAME}' ${what}; raise it or set it to 0")
+    endif()
+    set(result ${override})
   endif()
-  set(arena ${ARENA_OVERRIDE})
-endif()
-set(pool ${planned_pool})
-if(POOL_OVERRIDE GREATER 0)
-  if(POOL_OVERRIDE LESS planned_pool)
-    message(FATAL_ERROR "torchmcu: CONFIG_TORCHMCU_METHOD_ALLOCATOR_SIZE=${POOL_OVERRIDE} is smaller than the "
-                        "${planned_pool} bytes model '${NAME}' needs; raise it or set it to 0")
-  endif()
-  set(pool ${POOL_OVERRIDE})
-endif()
+  set(${out_var} ${result} PARENT_SCOPE)
+endfunction()
+
+reserved_bytes(arena ${planned_arena} ${ARENA_OVERRIDE} TORCHMCU_ARENA_SIZE "was planned for")
+reserved_bytes(pool ${planned_pool} ${POOL_OVERRIDE} TORCHMCU_METHOD_ALLOCATOR_SIZE "needs")
 
 string(TOUPPER ${NAME} macro)
 file(WRITE ${OUTPUT}.tmp

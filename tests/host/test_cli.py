@@ -49,7 +49,7 @@ def test_plan_reads_back_an_existing_program(tmp_path):
 
 
 def test_missing_calibration_warns(tmp_path):
-    source = MODEL_FILES / "tiny_cnn.py"
+    source = MODEL_FILES.parents[2] / "samples" / "hello_model" / "model.py"  # what tiny_cnn.py re-exports
     no_calibration = tmp_path / "no_calibration.py"
     no_calibration.write_text(source.read_text().split("def calibration_data")[0])
     result = torchmcu("compile", str(no_calibration), "--output-dir", str(tmp_path))

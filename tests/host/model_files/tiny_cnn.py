@@ -1,21 +1,11 @@
-"""A tiny CNN model file for CLI tests (model / example_inputs / calibration_data)."""
+"""The tiny CNN model file the CLI tests use: samples/hello_model's model, re-exported."""
 
-import torch
-from torch import nn
+import importlib.util
+from pathlib import Path
 
+_path = Path(__file__).resolve().parents[3] / "samples" / "hello_model" / "model.py"
+_spec = importlib.util.spec_from_file_location("hello_model_model", _path)
+_module = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_module)
 
-def model() -> nn.Module:
-    torch.manual_seed(0)
-    return nn.Sequential(
-        nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(4, 8, 3), nn.ReLU(),
-        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 3),
-    ).eval()
-
-
-def example_inputs():
-    return (torch.randn(1, 1, 12, 12, generator=torch.Generator().manual_seed(1)),)
-
-
-def calibration_data():
-    g = torch.Generator().manual_seed(2)
-    return [(torch.randn(1, 1, 12, 12, generator=g),) for _ in range(8)]
+model, example_inputs, calibration_data = _module.model, _module.example_inputs, _module.calibration_data
