@@ -1,5 +1,6 @@
-"""A plain host CMake project uses torchmcu_add_model() and the runner library to build
-samples/hello_model's own main.cpp, and prints the checksum the sample's sample.yaml expects."""
+"""A plain host CMake project uses torchmcu_add_model() and the runner library to build every
+sample's own main.cpp and model.py, and each prints the checksum its sample.yaml expects, which
+is also what `torchmcu run` prints for the same program and input."""
 
 from __future__ import annotations
 
@@ -11,20 +12,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.zephyr.test_samples import expected_checksum
+from tests.zephyr.test_samples import SAMPLES, expected_checksum
 from torchmcu.native import _cmake, executorch_package_dir
 
 REPO = Path(__file__).resolve().parents[2]
 PROJECT = Path(__file__).resolve().parent / "host_project"
 
 
-def configure_and_build(build: Path, *definitions: str) -> subprocess.CompletedProcess:
+def configure_and_build(build: Path, *definitions: str, target: str = "all") -> subprocess.CompletedProcess:
     configure = subprocess.run(
         [_cmake(), "-S", str(PROJECT), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release",
          f"-DCMAKE_PREFIX_PATH={executorch_package_dir()}", f"-DTORCHMCU_PYTHON={sys.executable}", *definitions],
         capture_output=True, text=True)
     assert configure.returncode == 0, configure.stdout + configure.stderr
-    return subprocess.run([_cmake(), "--build", str(build), "-j2"], capture_output=True, text=True, timeout=1200)
+    return subprocess.run([_cmake(), "--build", str(build), "-j2", "--target", target], capture_output=True, text=True,
+                          timeout=1200)
 
 
 @pytest.fixture(scope="module")
@@ -46,19 +48,34 @@ def checksum_of(output: str) -> str:
     return re.search(r"output 0: \d+ bytes checksum (0x[0-9a-f]{8})", output).group(1)
 
 
-def test_host_build_prints_the_checksum_sample_yaml_expects(built):
-    run = subprocess.run([str(built / "hello_model")], capture_output=True, text=True, timeout=60)
+# The name torchmcu_add_model() gives each sample's program.
+PROGRAM = {"hello_model": "hello_model", "keyword_spotting": "kws", "voice_activity": "vad"}
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_host_build_prints_the_checksum_sample_yaml_expects(built, sample):
+    run = subprocess.run([str(built / sample)], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert checksum_of(run.stdout) == expected_checksum("hello_model")
-    assert "hello_model: done" in run.stdout
+    assert checksum_of(run.stdout) == expected_checksum(sample)
+    assert f"{sample}: done" in run.stdout
 
 
-def test_torchmcu_run_on_the_same_program_prints_the_same_checksum(built):
-    pte = built / "torchmcu" / "hello_model" / "hello_model.pte"
-    run = subprocess.run([sys.executable, "-m", "torchmcu", "run", str(pte), "--pattern"], capture_output=True,
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_torchmcu_run_on_the_same_program_and_input_prints_the_same_checksum(built, sample, tmp_path):
+    name = PROGRAM[sample]
+    if sample == "keyword_spotting":  # the bundled clip, as the build embeds it
+        npy = tmp_path / "kws_input.npy"
+        subprocess.run([sys.executable, str(REPO / "samples" / "common" / "make_input.py"),
+                        str(REPO / "samples" / sample / "model.py"), "--name", "kws_input", "--npy", str(npy)],
+                       check=True, timeout=300)
+        feed = ["--input", str(npy)]
+    else:
+        feed = ["--pattern"]
+    pte = built / "torchmcu" / name / f"{name}.pte"
+    run = subprocess.run([sys.executable, "-m", "torchmcu", "run", str(pte), *feed], capture_output=True,
                          text=True, timeout=600)
     assert run.returncode == 0, run.stderr
-    assert re.search(r"checksum (0x[0-9a-f]{8})", run.stdout).group(1) == expected_checksum("hello_model")
+    assert re.search(r"checksum (0x[0-9a-f]{8})", run.stdout).group(1) == expected_checksum(sample)
 
 
 def test_memory_header_reserves_the_plan(built):
@@ -70,7 +87,8 @@ def test_memory_header_reserves_the_plan(built):
 def test_an_arena_override_smaller_than_the_plan_fails_the_build_with_both_numbers(built, tmp_path, model_copy):
     planned = int(re.search(r"Planned: arena (\d+) B",
                             (built / "torchmcu" / "hello_model" / "hello_model_memory.h").read_text()).group(1))
-    result = configure_and_build(tmp_path / "small", f"-DHELLO_MODEL={model_copy}", "-DCONFIG_TORCHMCU_ARENA_SIZE=64")
+    result = configure_and_build(tmp_path / "small", f"-DHELLO_MODEL={model_copy}", "-DCONFIG_TORCHMCU_ARENA_SIZE=64",
+                                 target="hello_model_hello_model_torchmcu")  # just the model step
     assert result.returncode != 0
     log = " ".join((result.stdout + result.stderr).split())  # CMake wraps long messages
     assert f"CONFIG_TORCHMCU_ARENA_SIZE=64 is smaller than the {planned} bytes model 'hello_model' was planned for" \

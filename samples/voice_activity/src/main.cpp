@@ -6,6 +6,9 @@
 
 TORCHMCU_SAMPLE_MEMORY(VAD_ARENA_BYTES, VAD_METHOD_POOL_BYTES);
 
+/* One window of audio, as model.py's SAMPLES (the runner refuses any other size). */
+#define VAD_INPUT_SAMPLES 1024
+
 int main(void) {
   static float input[VAD_INPUT_SAMPLES];
   torchmcu_sample::fill_pattern(input, VAD_INPUT_SAMPLES);
