@@ -63,6 +63,11 @@ def cmsis_nn_path() -> Path | None:
     return Path(value) if value and (Path(value) / "Include" / "arm_nnfunctions.h").exists() else None
 
 
+# The QEMU harness's case dispatcher, compiled into the host library too: one case format,
+# one set of case generators (tests/target/cases.py) for host and target runs.
+HARNESS = REPO / "tests" / "target" / "harness"
+
+
 def sources(backend: str = "portable") -> list[Path]:
     """The numeric core of `backend` as kernels/torchmcu_sources.cmake lists it (plus CMSIS-NN itself)."""
     files = sorted((NN / "common").glob("*.c")) + sorted((NN / "portable").glob("*.c"))
@@ -74,7 +79,7 @@ def sources(backend: str = "portable") -> list[Path]:
 
 
 def compile_flags(backend: str = "portable") -> list[str]:
-    flags = [f"-I{REPO / 'kernels' / 'include'}"]
+    flags = [f"-I{REPO / 'kernels' / 'include'}", f"-I{HARNESS}"]
     if backend == "cmsis_nn":
         flags += [f"-I{cmsis_nn_path() / 'Include'}", "-DTORCHMCU_USE_CMSIS_NN=1"]
     return flags
@@ -88,7 +93,7 @@ def library(backend: str = "portable") -> ctypes.CDLL:
     headers = sorted((REPO / "kernels" / "include").rglob("*.h")) + sorted(NN.rglob("*.h"))
     if backend == "cmsis_nn":
         headers += sorted((cmsis_nn_path() / "Include").rglob("*.h"))
-    for path in sources(backend) + headers:
+    for path in sources(backend) + headers + [HARNESS / "dispatch.c", HARNESS / "cases.h"]:
         digest.update(path.read_bytes())
     cache = Path(os.environ.get("TORCHMCU_CACHE", Path.home() / ".cache" / "torchmcu")) / "nn"
     cache.mkdir(parents=True, exist_ok=True)
@@ -103,7 +108,7 @@ def library(backend: str = "portable") -> ctypes.CDLL:
             return str(obj)
 
         with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-            objects = list(pool.map(compile_one, sources(backend)))
+            objects = list(pool.map(compile_one, sources(backend) + [HARNESS / "dispatch.c"]))
         temporary = so.with_suffix(".tmp")
         subprocess.run(["gcc", "-shared", *objects, "-lm", "-o", str(temporary)], check=True, capture_output=True,
                        text=True)

@@ -299,3 +299,22 @@ def test_bad_arguments_are_refused_not_crashed(backend):
     assert lib.tmcu_softmax_s8(None, 1, 4, 2**30, 20, -100, ptr(out)) == -1
     assert lib.tmcu_transpose_s8(ctypes.byref(dims(x.shape)), 3, ptr(np.array([0, 0, 1], np.int32)), ptr(x),
                                  ptr(np.zeros(48, np.int8))) == -1  # not a permutation
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1))
+def test_every_op_matches_reference_on_random_cases(backend, seed):
+    """Every numeric-core function, through the same case generators and dispatcher the
+    QEMU harness uses (tests/target), scratch sized for a scalar core."""
+    from tests.target import harness
+    from tests.target.cases import all_cases
+
+    cases = all_cases("scalar", seed=seed, per_op=1)
+    # Convolution shapes can come out empty (then skipped); every other op is always there.
+    assert set(harness.OPS) - {"conv2d", "depthwise_conv2d", "transpose_conv2d"} <= {c.op for c in cases}
+    for case, result in zip(cases, harness.run_on_host(cases, backend)):
+        assert result.status == 0, f"{case.label}: status {result.status}"
+        assert result.guards_intact, f"{case.label}: wrote past an output or scratch buffer"
+        for expected, raw in zip(case.expected, result.outputs):
+            np.testing.assert_array_equal(np.frombuffer(raw, expected.dtype).reshape(expected.shape), expected,
+                                          err_msg=case.label)

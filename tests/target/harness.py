@@ -7,6 +7,7 @@ semihosting and -icount shift=0, and reads results.bin back. See docs/target.md.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import shutil
@@ -94,6 +95,44 @@ class Result:
     ticks: int
     guards_intact: bool
     outputs: list[bytes]
+
+
+class _TestCase(ctypes.Structure):
+    """harness/cases.h's test_case, for running cases through the host build of the kernels."""
+
+    _fields_ = [("op", ctypes.c_int32), ("n_params", ctypes.c_int32), ("params", ctypes.c_int32 * 48),
+                ("n_buffers", ctypes.c_int32), ("role", ctypes.c_int32 * 10), ("nbytes", ctypes.c_int32 * 10),
+                ("data", ctypes.c_void_p * 10)]
+
+
+GUARD_BYTES, GUARD_VALUE = 64, 0xA5
+
+
+def run_on_host(cases: list[Case], backend: str = "portable") -> list[Result]:
+    """The same cases through the host build of the kernels (tests/kernels/nn_lib.py), same checks."""
+    from tests.kernels.nn_lib import library
+
+    lib = library(backend)
+    results = []
+    for case in cases:
+        c = _TestCase(op=OPS[case.op], n_params=len(case.params), n_buffers=len(case.buffers))
+        for i, value in enumerate(case.params):
+            c.params[i] = value
+        storage = []
+        for i, (role, value) in enumerate(case.buffers):
+            data = b"" if value is None else (np.ascontiguousarray(value).tobytes() if role == ROLE_INPUT else b"")
+            nbytes = len(data) if role == ROLE_INPUT else int(value)
+            buffer = np.full(nbytes + GUARD_BYTES, GUARD_VALUE, np.uint8)
+            buffer[:len(data)] = np.frombuffer(data, np.uint8)
+            storage.append(buffer)
+            c.role[i], c.nbytes[i] = role, nbytes
+            c.data[i] = buffer.ctypes.data if nbytes > 0 or role == ROLE_OUTPUT else None
+        status = lib.dispatch(ctypes.byref(c))
+        guards = all((b[n:] == GUARD_VALUE).all() for b, (role, _), n in zip(storage, case.buffers, c.nbytes)
+                     if role != ROLE_INPUT)
+        outputs = [bytes(b[:n]) for b, (role, _), n in zip(storage, case.buffers, c.nbytes) if role == ROLE_OUTPUT]
+        results.append(Result(status, 0, guards, outputs))
+    return results
 
 
 def _sources(backend: str) -> list[Path]:
