@@ -119,5 +119,10 @@ function(torchmcu_add_model target)
   add_custom_target(${target}_${name}_torchmcu DEPENDS ${header} ${memory_header})
   add_dependencies(${target} ${target}_${name}_torchmcu)
   target_include_directories(${target} PRIVATE ${out})
+  if(CONFIG_TORCHMCU_MODEL_SECTION)
+    # The program bytes go where the application's linker snippet puts this section (e.g. XSPI flash).
+    target_compile_definitions(${target} PRIVATE
+      "TORCHMCU_PTE_PLACEMENT=__attribute__((section(\"${CONFIG_TORCHMCU_MODEL_SECTION}\")))")
+  endif()
   target_sources(${target} PRIVATE ${header} ${memory_header})
 endfunction()

@@ -11,18 +11,15 @@ import ctypes
 
 import numpy as np
 import pytest
-import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import torchmcu.ops  # noqa: F401
 from tests.host.golden import load_family
 from tests.kernels.nn_lib import (
     AddParams, BmmParams, Buf, ConvParams, MulParams, PoolParams, cmsis_nn_path, dims, library, ptr, quant,
 )
-from torchmcu import qmath
+from tests.target import cases, harness
 
-ops = torch.ops.torchmcu
 NO_SCRATCH = Buf(None, 0)
 ISA_SCALAR = 0
 
@@ -181,102 +178,49 @@ def test_elementwise_pool_softmax_pad_transpose_golden(backend):
             np.testing.assert_array_equal(out, c[key])
 
 
+def assert_on_host(backend, case_list) -> None:
+    """Cases from tests/target/cases.py (shared with the QEMU harness) through the host build."""
+    for case, result in zip(case_list, harness.run_on_host(case_list, backend)):
+        harness.assert_matches(case, result, backend)
+
+
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**20), c_in=st.integers(1, 8), c_out=st.integers(1, 8), kh=st.integers(1, 4),
        kw=st.integers(1, 4), stride=st.integers(1, 3), pad=st.integers(0, 2), dilation=st.integers(1, 2),
        kind=st.sampled_from(["conv", "depthwise", "transpose", "grouped"]))
 def test_convolutions_match_reference(backend, seed, c_in, c_out, kh, kw, stride, pad, dilation, kind):
     rng = np.random.default_rng(seed)
-    h, w = int(rng.integers(max(kh * dilation, 1), 10)), int(rng.integers(max(kw * dilation, 1), 10))
-    x = rng.integers(-128, 128, (1, h, w, c_in), dtype=np.int8)
-    in_off, out_off = int(rng.integers(-127, 129)), int(rng.integers(-128, 128))
-    act = sorted(int(v) for v in rng.integers(-128, 128, 2))
-    if kind == "depthwise":
-        mult_count = c_in * c_out
-        w_ = rng.integers(-127, 128, (1, kh, kw, mult_count), dtype=np.int8)
-    elif kind == "transpose":
-        # Up to 24 input channels: CMSIS-NN switches to its reverse-conv path above 16.
-        c_in = c_in * 3
-        x = rng.integers(-128, 128, (1, h, w, c_in), dtype=np.int8)
-        mult_count = c_out
-        w_ = rng.integers(-127, 128, (c_out, kh, kw, c_in), dtype=np.int8)
-        dilation = 1
-    elif kind == "grouped":
-        groups = 2
-        c_in, mult_count = c_in * groups, c_out * groups
-        x = rng.integers(-128, 128, (1, h, w, c_in), dtype=np.int8)
-        w_ = rng.integers(-127, 128, (mult_count, kh, kw, c_in // groups), dtype=np.int8)
-    else:
-        mult_count = c_out
-        w_ = rng.integers(-127, 128, (c_out, kh, kw, c_in), dtype=np.int8)
-    # A fifth of the cases have no bias (CMSIS-NN's grouped conv mishandles a NULL one).
-    bias = rng.integers(-30000, 30000, mult_count, dtype=np.int32) if seed % 5 else None
-    mult = rng.integers(2**30, 2**31 - 1, mult_count, dtype=np.int64).astype(np.int32)
-    shift = rng.integers(-12, -4, mult_count, dtype=np.int32)
-    t = torch.from_numpy
-    common = (t(mult), t(shift), act[0], act[1])
+    groups = 2 if kind == "grouped" else 1
     if kind == "transpose":
-        ref = ops.transpose_conv2d(t(x), t(w_), None if bias is None else t(bias), [stride] * 2, [min(pad, kh - 1), min(pad, kw - 1)], [0, 0],
-                                   in_off, out_off, *common)
-        p = (min(pad, kh - 1), min(pad, kw - 1))
-    elif kind == "depthwise":
-        ref = ops.depthwise_conv2d(t(x), t(w_), None if bias is None else t(bias), [stride] * 2, [pad] * 2, [dilation] * 2, c_out, in_off,
-                                   out_off, *common)
-        p = (pad, pad)
-    else:
-        ref = ops.conv2d(t(x), t(w_), None if bias is None else t(bias), [stride] * 2, [pad] * 2, [dilation] * 2, c_in // w_.shape[3], in_off,
-                         out_off, *common)
-        p = (pad, pad)
-    if 0 in ref.shape:
-        return
-    ours = c_conv(backend, {"grouped": "conv"}.get(kind, kind), x, w_, bias, mult, shift, (stride, stride), p,
-                  (dilation, dilation), in_off, out_off, act, tuple(ref.shape), c_out)
-    np.testing.assert_array_equal(ours, ref.numpy())
+        # Up to 24 input channels: CMSIS-NN switches to its reverse-conv path above 16.
+        c_in, dilation, pad = c_in * 3, 1, min(pad, kh - 1, kw - 1)
+    h, w = int(rng.integers(kh * dilation, 10)), int(rng.integers(kw * dilation, 10))
+    # A fifth of the cases have no bias (CMSIS-NN's grouped conv mishandles a NULL one).
+    case = cases.convolution(rng, "conv" if kind == "grouped" else kind, "scalar", input_nhwc=(1, h, w, c_in * groups),
+                             c_out=c_out * groups, kernel_hw=(kh, kw), stride_hw=(stride, stride), pad_hw=(pad, pad),
+                             dilation=dilation, groups=groups, bias=seed % 5 != 0)
+    if case is not None:  # None: the output would be empty
+        assert_on_host(backend, [case])
 
 
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**20), shape_a=st.lists(st.integers(1, 4), min_size=4, max_size=4),
-       broadcast=st.lists(st.booleans(), min_size=4, max_size=4))
-def test_broadcast_elementwise_match_reference(backend, seed, shape_a, broadcast):
+       broadcast=st.lists(st.booleans(), min_size=4, max_size=4), swap=st.booleans())
+def test_broadcast_elementwise_match_reference(backend, seed, shape_a, broadcast, swap):
     rng = np.random.default_rng(seed)
     shape_b = [1 if bc else s for s, bc in zip(shape_a, broadcast)]
-    a = rng.integers(-128, 128, shape_a, dtype=np.int8)
-    b = rng.integers(-128, 128, shape_b, dtype=np.int8)
-    m1, s1 = qmath.quantize_multiplier(float(rng.uniform(0.1, 0.5)))
-    m2, s2 = qmath.quantize_multiplier(float(rng.uniform(0.1, 0.5)))
-    mo, so = qmath.quantize_multiplier(float(rng.uniform(1e-7, 1e-5)))
-    lib = library(backend)
-    out = np.zeros(shape_a, np.int8)
-    params = AddParams(5, m1, s1, -7, m2, s2, 20, 3, mo, so, -128, 127)
-    assert lib.tmcu_add_s8(ctypes.byref(params), ctypes.byref(dims(a.shape)), ptr(a), ctypes.byref(dims(b.shape)),
-                           ptr(b), ctypes.byref(dims(out.shape)), ptr(out)) == 0
-    ref = ops.add(torch.from_numpy(a), torch.from_numpy(b), 5, m1, s1, -7, m2, s2, 20, 3, mo, so, -128, 127)
-    np.testing.assert_array_equal(out, ref.numpy())
-    mm, ms = qmath.quantize_multiplier(float(rng.uniform(1e-4, 1e-2)))
-    params = MulParams(5, -7, 3, mm, ms, -100, 100)
-    assert lib.tmcu_mul_s8(ctypes.byref(params), ctypes.byref(dims(a.shape)), ptr(a), ctypes.byref(dims(b.shape)),
-                           ptr(b), ctypes.byref(dims(out.shape)), ptr(out)) == 0
-    ref = ops.mul(torch.from_numpy(a), torch.from_numpy(b), 5, -7, 3, mm, ms, -100, 100)
-    np.testing.assert_array_equal(out, ref.numpy())
+    shapes = (shape_b, shape_a) if swap else (shape_a, shape_b)
+    assert_on_host(backend, [cases.elementwise_case(rng, op, shapes) for op in ("add", "mul", "minimum", "maximum")])
 
 
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**20), scale=st.floats(1e-3, 10.0), zero_point=st.integers(-128, 127))
 def test_quantize_dequantize_lut_match_reference(backend, seed, scale, zero_point):
     rng = np.random.default_rng(seed)
+    scale = float(np.float32(scale))
     x = (rng.standard_normal(257) * 200 * scale).astype(np.float32)
     x[:3] = [0.5 * scale, -0.5 * scale, 1.5 * scale]  # ties round to even, as nearbyintf does
-    lib = library(backend)
-    q = np.zeros(x.shape, np.int8)
-    assert lib.tmcu_quantize_f32_s8(ptr(x), x.size, ctypes.c_float(scale), zero_point, ptr(q)) == 0
-    np.testing.assert_array_equal(q, ops.quantize_per_tensor(torch.from_numpy(x), scale, zero_point).numpy())
-    back = np.zeros(x.shape, np.float32)
-    assert lib.tmcu_dequantize_s8_f32(ptr(q), q.size, ctypes.c_float(scale), zero_point, ptr(back)) == 0
-    np.testing.assert_array_equal(back, ops.dequantize_per_tensor(torch.from_numpy(q), scale, zero_point).numpy())
-    table = rng.integers(-128, 128, 256, dtype=np.int8)
-    out = np.zeros_like(q)
-    assert lib.tmcu_lut_s8(ptr(q), q.size, ptr(table), ptr(out)) == 0
-    np.testing.assert_array_equal(out, ops.lut(torch.from_numpy(q), torch.from_numpy(table)).numpy())
+    assert_on_host(backend, cases.quantize_cases(rng, x, scale, zero_point))
 
 
 def test_bad_arguments_are_refused_not_crashed(backend):
@@ -306,15 +250,7 @@ def test_bad_arguments_are_refused_not_crashed(backend):
 def test_every_op_matches_reference_on_random_cases(backend, seed):
     """Every numeric-core function, through the same case generators and dispatcher the
     QEMU harness uses (tests/target), scratch sized for a scalar core."""
-    from tests.target import harness
-    from tests.target.cases import all_cases
-
-    cases = all_cases("scalar", seed=seed, per_op=1)
+    case_list = cases.all_cases("scalar", seed=seed, per_op=1)
     # Convolution shapes can come out empty (then skipped); every other op is always there.
-    assert set(harness.OPS) - {"conv2d", "depthwise_conv2d", "transpose_conv2d"} <= {c.op for c in cases}
-    for case, result in zip(cases, harness.run_on_host(cases, backend)):
-        assert result.status == 0, f"{case.label}: status {result.status}"
-        assert result.guards_intact, f"{case.label}: wrote past an output or scratch buffer"
-        for expected, raw in zip(case.expected, result.outputs):
-            np.testing.assert_array_equal(np.frombuffer(raw, expected.dtype).reshape(expected.shape), expected,
-                                          err_msg=case.label)
+    assert set(harness.OPS) - {"conv2d", "depthwise_conv2d", "transpose_conv2d"} <= {c.op for c in case_list}
+    assert_on_host(backend, case_list)

@@ -29,6 +29,8 @@ ROLE_INPUT, ROLE_OUTPUT, ROLE_SCRATCH = 0, 1, 2
 OPS = {"conv2d": 1, "depthwise_conv2d": 2, "transpose_conv2d": 3, "linear": 4, "batch_matmul": 5, "add": 6,
        "mul": 7, "minimum": 8, "maximum": 9, "avg_pool2d": 10, "max_pool2d": 11, "softmax": 12, "pad": 13,
        "transpose": 14, "quantize": 15, "dequantize": 16, "lut": 17}
+# Harness-only ops (harness/main.c): "spin" runs params[0] iterations of a 2-instruction loop.
+HARNESS_OPS = {"spin": 1000}
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,8 @@ def cmsis_nn_path() -> Path | None:
 def tools_missing() -> str | None:
     for tool in ("arm-none-eabi-gcc", "qemu-system-arm"):
         if shutil.which(tool) is None:
-            return f"{tool} not found (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)"
+            return f"{tool} not found (bash scripts/setup.sh --test, or apt-get install gcc-arm-none-eabi " \
+                   "libnewlib-arm-none-eabi qemu-system-arm)"
     return None
 
 
@@ -78,7 +81,7 @@ class Case:
     label: str = ""
 
     def encode(self) -> bytes:
-        words = [OPS[self.op], len(self.params), *self.params, len(self.buffers)]
+        words = [{**OPS, **HARNESS_OPS}[self.op], len(self.params), *self.params, len(self.buffers)]
         out = bytearray(struct.pack(f"<{len(words)}i", *words))
         for role, value in self.buffers:
             if role == ROLE_INPUT:
@@ -95,6 +98,17 @@ class Result:
     ticks: int
     guards_intact: bool
     outputs: list[bytes]
+
+
+def assert_matches(case: Case, result: Result, where: str = "") -> None:
+    """The kernel succeeded, stayed inside its buffers and equals the reference bit for bit."""
+    label = f"{where}: {case.label}" if where else case.label
+    assert result.status == 0, f"{label}: status {result.status}"
+    assert result.guards_intact, f"{label}: wrote past an output or scratch buffer"
+    assert len(result.outputs) == len(case.expected), label
+    for expected, raw in zip(case.expected, result.outputs):
+        actual = np.frombuffer(raw, dtype=expected.dtype).reshape(expected.shape)
+        np.testing.assert_array_equal(actual, expected, err_msg=label)
 
 
 class _TestCase(ctypes.Structure):
@@ -146,6 +160,9 @@ def _sources(backend: str) -> list[Path]:
 
 def build(machine: Machine, backend: str = "portable") -> Path:
     """The harness ELF for `machine` and `backend`, built once and cached."""
+    missing = tools_missing()
+    if missing:
+        raise RuntimeError(missing)
     if backend == "cmsis_nn" and cmsis_nn_path() is None:
         raise RuntimeError("the cmsis_nn backend needs CMSIS_NN_PATH to name a CMSIS-NN checkout")
     include = [f"-I{REPO / 'kernels' / 'include'}", f"-I{HARNESS}"]

@@ -39,9 +39,20 @@ def model_copy(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, model_copy) -> Path:
     build = tmp_path_factory.mktemp("host_project")
-    result = configure_and_build(build, f"-DHELLO_MODEL={model_copy}")
+    # Programs in their own section, as CONFIG_TORCHMCU_MODEL_SECTION asks (checked below).
+    result = configure_and_build(build, f"-DHELLO_MODEL={model_copy}", "-DCONFIG_TORCHMCU_MODEL_SECTION=.torchmcu_model")
     assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
     return build
+
+
+def test_model_section_places_the_program_bytes(built):
+    from elftools.elf.elffile import ELFFile
+
+    with (built / "hello_model").open("rb") as stream:
+        elf = ELFFile(stream)
+        # A static array in C++: its symbol is mangled (_ZL15hello_model_pte).
+        (symbol,) = [s for s in elf.get_section_by_name(".symtab").iter_symbols() if s.name.endswith("hello_model_pte")]
+        assert elf.get_section(symbol["st_shndx"]).name == ".torchmcu_model"
 
 
 def checksum_of(output: str) -> str:
