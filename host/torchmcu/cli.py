@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -61,6 +62,9 @@ def cmd_compile(args: argparse.Namespace) -> int:
     model_file = load_model_file(args.model)
     if model_file.calibration is None:
         _warn(f"{args.model}: no calibration_data(); calibrating on random inputs (int8 scales will not fit real data)")
+    started = time.monotonic()
+    if not args.quiet and sys.stderr.isatty():
+        print(f"compiling {args.model} for {args.target} (export, calibrate, lower, plan)...", file=sys.stderr)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -88,6 +92,8 @@ def cmd_compile(args: argparse.Namespace) -> int:
               f"arena {plan['arena_bytes']} B, .pte {plan['pte_bytes']} B, int8 weights {plan['int8_weight_bytes']} B")
         if args.verbose:
             print(format_plan(plan))
+        if sys.stderr.isatty():
+            print(f"compiled in {time.monotonic() - started:.1f} s", file=sys.stderr)
         for kind, path in paths.items():
             print(f"  wrote {kind}: {path}")
     return EXIT_OK
