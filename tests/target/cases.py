@@ -7,10 +7,13 @@ the portable backend ignores it, the CMSIS-NN backend needs exactly that much.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import torch
 
 import torchmcu.ops  # noqa: F401  (registers torch.ops.torchmcu)
+from torchmcu.ops import linear as linear_op
 from tests.target.harness import ROLE_INPUT, ROLE_OUTPUT, ROLE_SCRATCH, Case
 from torchmcu import qmath, scratch_sizes
 
@@ -105,25 +108,26 @@ def convolution_case(rng, kind: str, isa: str) -> Case | None:
 
 
 def linear(rng, isa: str, batches: int, in_features: int, out_features: int, per_channel: bool,
-           label: str = "") -> Case:
+           with_bias: bool = True, with_kernel_sum: bool = True, label: str = "") -> Case:
+    """Fully connected; kernel_sum (bias + input_offset * row sums, MVE's ctx.buf) passed or NULL."""
     x = _int8(rng, (batches, in_features))
     weight = rng.integers(-127, 128, (out_features, in_features), dtype=np.int8)
-    bias = rng.integers(-30000, 30000, out_features, dtype=np.int32)
+    bias = rng.integers(-30000, 30000, out_features, dtype=np.int32) if with_bias else None
     in_off, out_off, act_min, act_max = _offsets_and_activation(rng)
     multiplier, shift = _quant(rng, out_features if per_channel else 1)
-    # bias + input_offset * row sums: what MVE reads from ctx.buf (arm_vector_sum_s8).
-    kernel_sum = (bias.astype(np.int64) + in_off * weight.astype(np.int64).sum(axis=1)).astype(np.int32)
-    expected = ops.linear(t(x), t(weight), t(bias), t(kernel_sum), in_off, out_off, t(multiplier), t(shift),
-                          act_min, act_max).numpy()
+    tb = None if bias is None else t(bias)
+    sums = linear_op.kernel_sum(t(weight), tb, in_off).numpy() if with_kernel_sum else None
+    expected = ops.linear(t(x), t(weight), tb, None if sums is None else t(sums), in_off, out_off, t(multiplier),
+                          t(shift), act_min, act_max).numpy()
     return Case("linear", [in_off, out_off, act_min, act_max, batches, in_features, out_features],
-                [(ROLE_INPUT, x), (ROLE_INPUT, weight), (ROLE_INPUT, bias), (ROLE_INPUT, kernel_sum),
+                [(ROLE_INPUT, x), (ROLE_INPUT, weight), (ROLE_INPUT, bias), (ROLE_INPUT, sums),
                  (ROLE_INPUT, multiplier), (ROLE_INPUT, shift), (ROLE_OUTPUT, expected.nbytes)], [expected],
-                label or f"linear {x.shape}x{weight.shape}")
+                label or f"linear {x.shape}x{weight.shape} bias={with_bias} kernel_sum={with_kernel_sum}")
 
 
 def linear_case(rng, isa: str) -> Case:
     return linear(rng, isa, int(rng.integers(1, 4)), int(rng.integers(1, 40)), int(rng.integers(1, 20)),
-                  rng.random() < 0.5)
+                  rng.random() < 0.5, with_bias=rng.random() < 0.8, with_kernel_sum=rng.random() < 0.5)
 
 
 def batch_matmul(rng, isa: str, lhs_shape, rhs_shape, label: str = "") -> Case:
@@ -153,8 +157,9 @@ def _broadcast_pair(rng) -> tuple[np.ndarray, np.ndarray]:
     return (a, b) if rng.random() < 0.5 else (b, a)
 
 
-def elementwise_case(rng, op: str) -> Case:
-    a, b = _broadcast_pair(rng)
+def elementwise_case(rng, op: str, shapes=None) -> Case:
+    """add, mul, minimum or maximum with NumPy broadcasting; `shapes` (a, b) or random ones."""
+    a, b = _broadcast_pair(rng) if shapes is None else (_int8(rng, shapes[0]), _int8(rng, shapes[1]))
     out_shape = np.broadcast_shapes(a.shape, b.shape)
     dims = [*a.shape, *b.shape, *out_shape]
     buffers = [(ROLE_INPUT, a), (ROLE_INPUT, b), (ROLE_OUTPUT, int(np.prod(out_shape)))]
@@ -231,28 +236,58 @@ def transpose_case(rng) -> Case:
                 [(ROLE_INPUT, x), (ROLE_OUTPUT, expected.nbytes)], [expected], f"transpose {x.shape} {perm}")
 
 
-def quantize_cases(rng) -> list[Case]:
-    size = int(rng.integers(1, 64))
-    scale, zero_point = float(np.float32(rng.uniform(0.005, 0.5))), int(rng.integers(-128, 128))
-    x = (rng.standard_normal(size) * 10).astype(np.float32)
+def quantize_cases(rng, x: np.ndarray | None = None, scale: float | None = None,
+                   zero_point: int | None = None) -> list[Case]:
+    """quantize `x` (float32, random by default), dequantize the result, look it up in a random LUT."""
+    scale = float(np.float32(rng.uniform(0.005, 0.5) if scale is None else scale))  # the kernels take a float
+    if zero_point is None:
+        zero_point = int(rng.integers(-128, 128))
+    if x is None:
+        x = (rng.standard_normal(int(rng.integers(1, 64))) * 10).astype(np.float32)
+    size = x.size
     scale_bits = int(np.float32(scale).view(np.int32))
     q = ops.quantize_per_tensor(t(x), scale, zero_point).numpy()
     back = ops.dequantize_per_tensor(t(q), scale, zero_point).numpy()
     table = _int8(rng, 256)
     looked_up = ops.lut(t(q), t(table)).numpy()
     return [
-        Case("quantize", [size, scale_bits, zero_point], [(ROLE_INPUT, x), (ROLE_OUTPUT, q.nbytes)], [q], "quantize"),
+        Case("quantize", [size, scale_bits, zero_point], [(ROLE_INPUT, x), (ROLE_OUTPUT, q.nbytes)], [q],
+             f"quantize {size} scale={scale} zp={zero_point}"),
         Case("dequantize", [size, scale_bits, zero_point], [(ROLE_INPUT, q), (ROLE_OUTPUT, back.nbytes)], [back],
-             "dequantize"),
+             f"dequantize {size} scale={scale} zp={zero_point}"),
         Case("lut", [size], [(ROLE_INPUT, q), (ROLE_INPUT, table), (ROLE_OUTPUT, looked_up.nbytes)], [looked_up],
-             "lut"),
+             f"lut {size}"),
+    ]
+
+
+def edge_cases(rng, isa: str) -> list[Case]:
+    """Shapes that pick particular CMSIS-NN paths or corners, present whatever the seed."""
+    conv = functools.partial(convolution, rng, isa=isa)
+    return [
+        conv("depthwise", input_nhwc=(1, 3, 7, 4), c_out=1, kernel_hw=(1, 3), stride_hw=(2, 2), pad_hw=(2, 2),
+             label="depthwise 1x3, padding above the kernel height (whole output rows in padding)"),
+        conv("depthwise", input_nhwc=(1, 7, 3, 4), c_out=1, kernel_hw=(3, 1), stride_hw=(2, 2), pad_hw=(2, 2),
+             label="depthwise 3x1, padding beyond the kernel width"),
+        conv("depthwise", input_nhwc=(1, 6, 6, 8), c_out=1, kernel_hw=(3, 3), stride_hw=(1, 1), pad_hw=(1, 1),
+             label="depthwise 3x3 pad 1, 8 channels (CMSIS-NN's 3x3 kernel)"),
+        conv("depthwise", input_nhwc=(1, 5, 5, 3), c_out=2, kernel_hw=(3, 3), stride_hw=(1, 1), pad_hw=(1, 1),
+             dilation=2, label="depthwise multiplier 2, dilation 2"),
+        conv("conv", input_nhwc=(1, 4, 4, 8), c_out=4, kernel_hw=(1, 1), stride_hw=(1, 1), pad_hw=(1, 1),
+             label="conv 1x1 with padding 1"),
+        conv("conv", input_nhwc=(1, 6, 6, 4), c_out=6, kernel_hw=(3, 3), stride_hw=(1, 1), pad_hw=(1, 1), groups=2,
+             bias=False, label="grouped conv, 2 groups, no bias"),
+        conv("transpose", input_nhwc=(1, 3, 3, 20), c_out=3, kernel_hw=(3, 3), stride_hw=(2, 2), pad_hw=(1, 1),
+             label="transpose conv, 20 input channels (CMSIS-NN's reverse-conv path)"),
+        linear(rng, isa, 2, 24, 5, per_channel=False, with_bias=False, with_kernel_sum=False,
+               label="linear per-tensor, no bias, no kernel_sum"),
+        linear(rng, isa, 1, 33, 7, per_channel=True, label="linear per-channel with kernel_sum"),
     ]
 
 
 def all_cases(isa: str, seed: int = 0, per_op: int = 12) -> list[Case]:
-    """`per_op` seeded cases of every op family."""
+    """The edge cases, then `per_op` seeded random cases of every op family."""
     rng = np.random.default_rng(seed)
-    cases: list[Case] = []
+    cases: list[Case] = [case for case in edge_cases(rng, isa) if case is not None]
     for _ in range(per_op):
         for kind in ("conv", "grouped", "depthwise", "transpose"):
             case = convolution_case(rng, kind, isa)

@@ -96,7 +96,11 @@ class Case:
 class Result:
     status: int
     ticks: int
-    guards_intact: bool
+    overrun: int  # bit i set: buffer i (output or scratch) had a guard byte overwritten
+
+    @property
+    def guards_intact(self) -> bool:
+        return self.overrun == 0
     outputs: list[bytes]
 
 
@@ -104,7 +108,10 @@ def assert_matches(case: Case, result: Result, where: str = "") -> None:
     """The kernel succeeded, stayed inside its buffers and equals the reference bit for bit."""
     label = f"{where}: {case.label}" if where else case.label
     assert result.status == 0, f"{label}: status {result.status}"
-    assert result.guards_intact, f"{label}: wrote past an output or scratch buffer"
+    role_names = {ROLE_INPUT: "input", ROLE_OUTPUT: "output", ROLE_SCRATCH: "scratch"}
+    overrun = [f"buffer {i} ({role_names[case.buffers[i][0]]})" for i in range(len(case.buffers))
+               if result.overrun >> i & 1]
+    assert not overrun, f"{label}: wrote past {', '.join(overrun)}"
     assert len(result.outputs) == len(case.expected), label
     for expected, raw in zip(case.expected, result.outputs):
         actual = np.frombuffer(raw, dtype=expected.dtype).reshape(expected.shape)
@@ -142,10 +149,10 @@ def run_on_host(cases: list[Case], backend: str = "portable") -> list[Result]:
             c.role[i], c.nbytes[i] = role, nbytes
             c.data[i] = buffer.ctypes.data if nbytes > 0 or role == ROLE_OUTPUT else None
         status = lib.dispatch(ctypes.byref(c))
-        guards = all((b[n:] == GUARD_VALUE).all() for b, (role, _), n in zip(storage, case.buffers, c.nbytes)
-                     if role != ROLE_INPUT)
+        overrun = sum(1 << i for i, (b, (role, _), n) in enumerate(zip(storage, case.buffers, c.nbytes))
+                      if role != ROLE_INPUT and not (b[n:] == GUARD_VALUE).all())
         outputs = [bytes(b[:n]) for b, (role, _), n in zip(storage, case.buffers, c.nbytes) if role == ROLE_OUTPUT]
-        results.append(Result(status, 0, guards, outputs))
+        results.append(Result(status, 0, overrun, outputs))
     return results
 
 
@@ -216,7 +223,7 @@ def run(machine: Machine, cases: list[Case], backend: str = "portable") -> list[
         data = (Path(work) / "results.bin").read_bytes()
     results, offset = [], 0
     for case in cases:
-        status, ticks_lo, ticks_hi, guards = struct.unpack_from("<iIIi", data, offset)
+        status, ticks_lo, ticks_hi, overrun = struct.unpack_from("<iIIi", data, offset)
         offset += 16
         outputs = []
         for role, _ in case.buffers:
@@ -225,7 +232,7 @@ def run(machine: Machine, cases: list[Case], backend: str = "portable") -> list[
                 offset += 4
                 outputs.append(data[offset:offset + nbytes])
                 offset += nbytes + (-nbytes % 4)
-        results.append(Result(status, ticks_lo | (ticks_hi << 32), bool(guards), outputs))
+        results.append(Result(status, ticks_lo | (ticks_hi << 32), overrun, outputs))
     if offset != len(data):
         raise RuntimeError(f"{machine.name}: results.bin has {len(data) - offset} unexpected trailing bytes")
     return results

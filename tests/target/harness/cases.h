@@ -4,7 +4,8 @@
  *
  * case:   op, n_params, params[n_params], n_buffers, n_buffers x buffer; op -1 ends the file
  * buffer: role (0 input, 1 output, 2 scratch), nbytes, input bytes padded to 4 (inputs only)
- * result: status, ticks_lo, ticks_hi, guards_intact, then each output: nbytes, bytes padded to 4
+ * result: status, ticks_lo, ticks_hi, overrun (bit i: buffer i's guard bytes were written),
+ *         then each output: nbytes, bytes padded to 4
  *
  * An input or scratch of 0 bytes is passed as NULL (no bias, no scratch).
  */
@@ -14,6 +15,10 @@
 #include <stdint.h>
 
 #define CASE_MAX_PARAMS 48
+
+/* Harness-only op (main.c, not dispatch.c): params[0] iterations of a two-instruction
+ * subs/bne loop, to check the ticks-to-instructions relation of each machine. */
+#define OP_SPIN 1000
 #define CASE_MAX_BUFFERS 10
 
 enum { ROLE_INPUT = 0, ROLE_OUTPUT = 1, ROLE_SCRATCH = 2 };

@@ -54,7 +54,19 @@ static int read_case(int32_t file, test_case* c) {
   return 1;
 }
 
-static int32_t guards_intact(const test_case* c) {
+/* OP_SPIN: exactly 2 * iterations instructions in the loop (iterations >= 1). */
+static int32_t spin(const test_case* c) {
+  if (c->n_params != 1 || c->n_buffers != 0 || c->params[0] < 1) {
+    return -101;
+  }
+  uint32_t n = (uint32_t)c->params[0];
+  __asm__ volatile("1: subs %0, %0, #1\n bne 1b" : "+r"(n) : : "cc");
+  return 0;
+}
+
+/* Bit i set: buffer i (an output or scratch) had a guard byte overwritten. */
+static int32_t overrun_buffers(const test_case* c) {
+  int32_t overrun = 0;
   for (int32_t i = 0; i < c->n_buffers; ++i) {
     const uint8_t* end = (const uint8_t*)c->data[i] + c->nbytes[i];
     if (c->data[i] == 0 || c->role[i] == ROLE_INPUT) {
@@ -62,11 +74,12 @@ static int32_t guards_intact(const test_case* c) {
     }
     for (int32_t j = 0; j < GUARD_BYTES; ++j) {
       if (end[j] != GUARD_VALUE) {
-        return 0;
+        overrun |= 1 << i;
+        break;
       }
     }
   }
-  return 1;
+  return overrun;
 }
 
 int main(void) {
@@ -80,9 +93,10 @@ int main(void) {
   int state;
   while ((state = read_case(cases, &c)) == 1) {
     const uint64_t start = timer_ticks();
-    const int32_t status = dispatch(&c);
+    const int32_t status = c.op == OP_SPIN ? spin(&c) : dispatch(&c);
     const uint64_t ticks = timer_ticks() - start;
-    const int32_t head[4] = {status, (int32_t)(uint32_t)ticks, (int32_t)(uint32_t)(ticks >> 32), guards_intact(&c)};
+    const int32_t head[4] = {status, (int32_t)(uint32_t)ticks, (int32_t)(uint32_t)(ticks >> 32),
+                              overrun_buffers(&c)};
     if (!write_words(results, head, 4)) {
       return 1;
     }
