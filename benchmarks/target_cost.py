@@ -36,10 +36,16 @@ def representative_layers(isa: str) -> list[harness.Case]:
                           stride_hw=(2, 2), pad_hw=(1, 1), label="mobilenet_v2 depthwise 3x3/2, 96ch, 12x12"),
         layer.convolution(rng, "conv", isa, input_nhwc=(1, 1, 50, 64), c_out=64, kernel_hw=(1, 7), stride_hw=(1, 1),
                           pad_hw=(0, 3), label="wav2letter conv1d k7, 64->64, 50 frames"),
+        layer.convolution(rng, "conv", isa, input_nhwc=(1, 32, 32, 3), c_out=16, kernel_hw=(3, 3), stride_hw=(1, 1),
+                          pad_hw=(1, 1), label="small_cnn conv 3x3, 3->16, 32x32"),
+        layer.pool(rng, "max_pool2d", isa, (1, 32, 32, 16), (2, 2), 2, 0, label="small_cnn max pool 2x2, 16ch, 32x32"),
+        layer.linear(rng, isa, 1, 32, 10, per_channel=True, label="small_cnn classifier 32->10"),
         layer.linear(rng, isa, 1, 64, 12, per_channel=True, label="ds_cnn classifier 64->12"),
+        layer.pool(rng, "avg_pool2d", isa, (1, 25, 5, 64), (24, 5), 24, 0, label="ds_cnn average pool 24x5, 64ch"),
+        layer.linear(rng, isa, 16, 32, 32, per_channel=True, label="tiny_transformer q projection 16x32->32"),
         layer.batch_matmul(rng, isa, (1, 1, 16, 32), (1, 1, 16, 32), label="tiny_transformer q.k^T 16x32x16"),
         layer.softmax(rng, 16, 16, label="tiny_transformer softmax 16x16"),
-        layer.pool(rng, "avg_pool2d", isa, (1, 25, 5, 64), (25, 5), 1, 0, label="ds_cnn average pool 25x5, 64ch"),
+        layer.batch_matmul(rng, isa, (1, 1, 16, 16), (1, 1, 32, 16), label="tiny_transformer attn.v 16x16x32"),
     ]
 
 
