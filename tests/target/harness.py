@@ -106,7 +106,7 @@ class Result:
 
 def assert_matches(case: Case, result: Result, where: str = "") -> None:
     """The kernel succeeded, stayed inside its buffers and equals the reference bit for bit."""
-    label = f"{where}: {case.label}" if where else case.label
+    label = f"{where}: {case.label} (params {case.params})" if where else f"{case.label} (params {case.params})"
     assert result.status == 0, f"{label}: status {result.status}"
     role_names = {ROLE_INPUT: "input", ROLE_OUTPUT: "output", ROLE_SCRATCH: "scratch"}
     overrun = [f"buffer {i} ({role_names[case.buffers[i][0]]})" for i in range(len(case.buffers))
