@@ -79,6 +79,11 @@ tmcu_status tmcu_portable_conv2d_s8(const tmcu_conv_params* params, const tmcu_q
                                     const tmcu_dims* input_dims, const int8_t* input, const tmcu_dims* filter_dims,
                                     const int8_t* filter, const int32_t* bias, const tmcu_dims* output_dims,
                                     int8_t* output, tmcu_buf scratch);
+tmcu_status tmcu_portable_depthwise_conv2d_s8(const tmcu_conv_params* params, int32_t depth_multiplier,
+                                              const tmcu_quant_params* quant, const tmcu_dims* input_dims,
+                                              const int8_t* input, const tmcu_dims* filter_dims, const int8_t* filter,
+                                              const int32_t* bias, const tmcu_dims* output_dims, int8_t* output,
+                                              tmcu_buf scratch);
 tmcu_status tmcu_portable_transpose_conv2d_s8(const tmcu_conv_params* params, const tmcu_quant_params* quant,
                                               const tmcu_dims* input_dims, const int8_t* input,
                                               const tmcu_dims* filter_dims, const int8_t* filter,

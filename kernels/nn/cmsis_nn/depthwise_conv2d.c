@@ -16,6 +16,12 @@ tmcu_status tmcu_depthwise_conv2d_s8(const tmcu_conv_params* p, int32_t depth_mu
                                                                                  &weight_dims, &output_dims))) {
     return TMCU_ERR_SCRATCH;
   }
+  if (p->pad_h >= filter_dims->h || p->pad_w >= filter_dims->w) {
+    /* arm_depthwise_conv_s8_opt (DSP) does not clamp its kernel rows to the kernel when the
+     * padding reaches past it, and clears more scratch than it asked for. */
+    return tmcu_portable_depthwise_conv2d_s8(p, depth_multiplier, quant, in, input, filter_dims, filter, bias, out,
+                                             output, scratch);
+  }
   int8_t empty = 0;
   const cmsis_nn_context ctx = tmcu_cmsis_context(scratch, &empty);
   return tmcu_cmsis_status(arm_depthwise_conv_wrapper_s8(&ctx, &dw_params, &quant_params, &input_dims, input,
