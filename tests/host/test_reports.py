@@ -60,6 +60,7 @@ def test_compare_agrees_with_run_compare(program, tmp_path):
     run = torchmcu("run", str(program), "--input", str(tmp_path / "x.npy"), "--compare", str(MODEL))
     assert run.returncode == 0, run.stderr
     run_sqnr = float(re.search(r"SQNR vs float ([-0-9.]+) dB", run.stdout).group(1))
+    reports = []
     for kernels in ([], ["--kernels"]):
         compare = torchmcu("compare", str(MODEL), "--calibration", str(tmp_path / "samples.npz"), "--json", *kernels)
         assert compare.returncode == 0, compare.stderr
@@ -67,6 +68,11 @@ def test_compare_agrees_with_run_compare(program, tmp_path):
         assert report["samples"] == 1 and report["kernels"] == bool(kernels)
         assert round(report["final_sqnr_db"][0], 2) == run_sqnr
         assert report["top1_agreement"] in (0.0, 1.0)
+        reports.append(report)
+    reference, kernels = reports
+    # Layer by layer, the host kernels' int8 values are the reference's: same SQNR everywhere.
+    assert [layer["max_lsb_vs_reference"] for layer in kernels["layers"]] == [0] * len(reference["layers"])
+    assert [layer["sqnr_db"] for layer in kernels["layers"]] == [layer["sqnr_db"] for layer in reference["layers"]]
 
 
 def test_compare_reports_every_quantized_layer(tmp_path):

@@ -3,8 +3,9 @@
 Each quantized op's int8 output (the Python reference of its torchmcu lowering,
 dequantized with its output scale) is compared with the float model's value at
 the same node; SQNR is accumulated over all samples (signal and noise powers
-summed, then the ratio taken). The final outputs come from the whole lowered
-program (Python reference, or the host kernels with `kernels=True`), and top-1
+summed, then the ratio taken). With `kernels=True` the layer values and the final
+outputs come from the host kernels running a program that also returns every
+layer; otherwise from the Python reference of the whole lowered program. Top-1
 agreement compares the argmax of the last dimension.
 """
 
@@ -53,6 +54,7 @@ class LayerRow:
     node: str
     shape: list[int]
     power: PowerSum = field(default_factory=PowerSum)
+    max_lsb_vs_reference: int = 0  # host kernels vs the Python reference (with kernels=True)
 
     @property
     def sqnr_db(self) -> float:
@@ -71,7 +73,8 @@ class CompareReport:
     def as_dict(self) -> dict[str, Any]:
         return {
             "target": self.target, "samples": self.samples, "kernels": self.kernels,
-            "layers": [{"index": r.index, "op": r.op, "node": r.node, "shape": r.shape, "sqnr_db": r.sqnr_db}
+            "layers": [{"index": r.index, "op": r.op, "node": r.node, "shape": r.shape, "sqnr_db": r.sqnr_db,
+                        "max_lsb_vs_reference": r.max_lsb_vs_reference if self.kernels else None}
                        for r in self.layers],
             "final_sqnr_db": [p.sqnr_db for p in self.final],
             "top1_agreement": self.top1_agreement,
@@ -110,14 +113,32 @@ def _as_tuple(value) -> tuple:
     return tuple(value) if isinstance(value, (tuple, list)) else (value,)
 
 
+def _program_returning_layers(layers_graph: GraphModule, layer_names: list[str], target, example_inputs: tuple,
+                              ) -> bytes:
+    """A .pte of the model that also returns every lowered layer's int8 output (after the
+    model's own outputs), so the host kernels can be measured layer by layer."""
+    from torchmcu.compiler import to_program
+    from torchmcu.passes import lowering_passes
+    from torchmcu.sizing import select_sizer
+
+    graph = copy.deepcopy(layers_graph)
+    by_name = {n.name: n for n in graph.graph.nodes}
+    output = next(n for n in graph.graph.nodes if n.op == "output")
+    output.args = (tuple(_as_tuple(output.args[0])) + tuple(by_name[name] for name in layer_names),)
+    graph.graph._codegen = torch.fx.graph.CodeGen()  # plain tuple out: the exported pytree spec has fewer leaves
+    graph.recompile()
+    for p in lowering_passes(target)[1:]:  # everything after LowerQuantizedOpsPass
+        graph = p(graph).graph_module
+    return to_program(graph, example_inputs, target, select_sizer())
+
+
 def compare_model(module: torch.nn.Module, example_inputs: tuple, calibration: list[tuple], target: str,
                   samples: list[tuple] | None = None, kernels: bool = False,
                   progress: Callable | None = None) -> CompareReport:
     """Quantize `module` with `calibration` for `target`, then measure it on `samples`
     (default: the calibration data)."""
-    from torchmcu.compiler import export_model, lower, propagate_static_shapes, quantize, to_program
+    from torchmcu.compiler import export_model, lower, propagate_static_shapes, quantize
     from torchmcu.passes import LowerQuantizedOpsPass, pre_quantization_passes
-    from torchmcu.sizing import select_sizer
     from torchmcu.target import parse_target
 
     parsed = parse_target(target)
@@ -142,7 +163,8 @@ def compare_model(module: torch.nn.Module, example_inputs: tuple, calibration: l
     if kernels:
         from torchmcu.native import HostRunner
 
-        runner = HostRunner(to_program(program, example_inputs, parsed, select_sizer()))
+        runner = HostRunner(_program_returning_layers(layers_graph, [n.name for n in layer_nodes], parsed,
+                                                      example_inputs))
 
     final: list[PowerSum] = []
     agree = total = 0
@@ -152,13 +174,6 @@ def compare_model(module: torch.nn.Module, example_inputs: tuple, calibration: l
             recorder.run(*sample)
             int8 = _Recorder(layers_graph, lambda n: "torchmcu_layer" in n.meta)
             int8.run(*sample)
-            for row, node in zip(rows, layer_nodes):
-                qparams = node.meta["torchmcu_layer"]
-                value = int8.values[node.name]
-                dequantized = (value.to(torch.float64) - qparams["zero_point"]) * qparams["scale"]
-                reference = recorder.values.get(float_names[row.node])
-                if isinstance(reference, torch.Tensor) and reference.shape == dequantized.shape:
-                    row.power.add(reference.numpy(), dequantized.numpy())
             floats = [f.detach().numpy() for f in _as_tuple(module(*sample))]
             if runner is not None:
                 for i, x in enumerate(sample):
@@ -166,8 +181,20 @@ def compare_model(module: torch.nn.Module, example_inputs: tuple, calibration: l
                 runner.run()
                 ours = [np.frombuffer(runner.output_bytes(i), dtype=f.dtype).reshape(f.shape)
                         for i, f in enumerate(floats)]
+                for j, node in enumerate(layer_nodes):
+                    raw = runner.output_bytes(len(floats) + j)
+                    kernel = torch.from_numpy(np.frombuffer(raw, np.int8).reshape(int8.values[node.name].shape).copy())
+                    rows[j].max_lsb_vs_reference = max(rows[j].max_lsb_vs_reference, int(
+                        (kernel.to(torch.int32) - int8.values[node.name].to(torch.int32)).abs().max()))
+                    int8.values[node.name] = kernel
             else:
                 ours = [o.detach().numpy() for o in _as_tuple(program(*sample))]
+            for row, node in zip(rows, layer_nodes):
+                qparams = node.meta["torchmcu_layer"]
+                dequantized = (int8.values[node.name].to(torch.float64) - qparams["zero_point"]) * qparams["scale"]
+                reference = recorder.values.get(float_names[row.node])
+                if isinstance(reference, torch.Tensor) and reference.shape == dequantized.shape:
+                    row.power.add(reference.numpy(), dequantized.numpy())
         if not final:
             final = [PowerSum() for _ in floats]
         for power, flt, q in zip(final, floats, ours):
@@ -185,6 +212,9 @@ def format_report(report: CompareReport) -> str:
         lines.append(f"{row.index:>3}  {row.op:<34} {row.node:<24} {str(row.shape):<18} {row.sqnr_db:>8.2f}")
     lines.append("")
     source = "host kernels" if report.kernels else "Python reference"
+    if report.kernels:
+        worst = max((r.max_lsb_vs_reference for r in report.layers), default=0)
+        lines.append(f"host kernels vs Python reference: max {worst} LSB over all layers")
     for i, power in enumerate(report.final):
         lines.append(f"output {i}: SQNR vs float {power.sqnr_db:.2f} dB ({source}, {report.samples} samples)")
     if report.top1_agreement is not None:
