@@ -129,4 +129,34 @@ static inline int tmcu_valid_broadcast(const tmcu_dims* a, const tmcu_dims* b, c
   return 1;
 }
 
+/* Walks the elements of `out` in order, giving each one's index in two operands
+ * NumPy-broadcast to it:
+ *   tmcu_broadcast it = tmcu_broadcast_start(a, b, out);
+ *   for (int32_t i = 0; i < elements; ++i, tmcu_broadcast_step(&it)) use(a[it.a], b[it.b]); */
+typedef struct {
+  const tmcu_dims *a_dims, *b_dims, *out;
+  int32_t n, h, w, c; /* position in out */
+  int32_t a, b;       /* element index in each operand */
+} tmcu_broadcast;
+
+static inline tmcu_broadcast tmcu_broadcast_start(const tmcu_dims* a, const tmcu_dims* b, const tmcu_dims* out) {
+  const tmcu_broadcast it = {a, b, out, 0, 0, 0, 0, 0, 0};
+  return it;
+}
+
+static inline void tmcu_broadcast_step(tmcu_broadcast* it) {
+  if (++it->c == it->out->c) {
+    it->c = 0;
+    if (++it->w == it->out->w) {
+      it->w = 0;
+      if (++it->h == it->out->h) {
+        it->h = 0;
+        ++it->n;
+      }
+    }
+  }
+  it->a = tmcu_broadcast_index(it->a_dims, it->n, it->h, it->w, it->c);
+  it->b = tmcu_broadcast_index(it->b_dims, it->n, it->h, it->w, it->c);
+}
+
 #endif /* TORCHMCU_NN_COMMON_ARITH_H_ */

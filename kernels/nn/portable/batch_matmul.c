@@ -2,8 +2,8 @@
 #include "portable.h"
 
 tmcu_status TMCU_PORTABLE(batch_matmul_s8)(const tmcu_bmm_params* p, const tmcu_dims* lhs_dims, const int8_t* lhs,
-                                 const tmcu_dims* rhs_dims, const int8_t* rhs, const tmcu_dims* out, int8_t* output,
-                                 tmcu_buf scratch) {
+                                           const tmcu_dims* rhs_dims, const int8_t* rhs, const tmcu_dims* out, int8_t* output,
+                                           tmcu_buf scratch) {
   (void)scratch;
   if (!tmcu_check_batch_matmul(p, lhs_dims, lhs, rhs_dims, rhs, out, output)) {
     return TMCU_ERR_ARG;

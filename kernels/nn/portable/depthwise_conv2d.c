@@ -2,9 +2,9 @@
 #include "portable.h"
 
 tmcu_status TMCU_PORTABLE(depthwise_conv2d_s8)(const tmcu_conv_params* p, int32_t depth_multiplier,
-                                     const tmcu_quant_params* quant, const tmcu_dims* in, const int8_t* input,
-                                     const tmcu_dims* filter_dims, const int8_t* filter, const int32_t* bias,
-                                     const tmcu_dims* out, int8_t* output, tmcu_buf scratch) {
+                                               const tmcu_quant_params* quant, const tmcu_dims* in, const int8_t* input,
+                                               const tmcu_dims* filter_dims, const int8_t* filter, const int32_t* bias,
+                                               const tmcu_dims* out, int8_t* output, tmcu_buf scratch) {
   (void)scratch;
   if (!tmcu_check_depthwise_conv2d(p, depth_multiplier, quant, in, input, filter_dims, filter, out, output)) {
     return TMCU_ERR_ARG;

@@ -2,9 +2,9 @@
 #include "portable.h"
 
 tmcu_status TMCU_PORTABLE(linear_s8)(int32_t input_offset, int32_t output_offset, int32_t act_min, int32_t act_max,
-                           const tmcu_quant_params* quant, int32_t batches, int32_t in_features, const int8_t* input,
-                           int32_t out_features, const int8_t* filter, const int32_t* bias, const int32_t* kernel_sum,
-                           int8_t* output) {
+                                     const tmcu_quant_params* quant, int32_t batches, int32_t in_features, const int8_t* input,
+                                     int32_t out_features, const int8_t* filter, const int32_t* bias, const int32_t* kernel_sum,
+                                     int8_t* output) {
   (void)kernel_sum; /* equal to bias + input_offset * row sums: the direct sum below is the same */
   if (!tmcu_check_linear(input_offset, output_offset, act_min, act_max, quant, batches, in_features, input,
                          out_features, filter, output)) {

@@ -2,7 +2,7 @@
 #include "portable.h"
 
 tmcu_status TMCU_PORTABLE(max_pool2d_s8)(const tmcu_pool_params* p, const tmcu_dims* in, const int8_t* input,
-                               const tmcu_dims* out, int8_t* output) {
+                                         const tmcu_dims* out, int8_t* output) {
   if (!tmcu_check_pool(p, in, input, out, output)) {
     return TMCU_ERR_ARG;
   }

@@ -6,27 +6,20 @@ static tmcu_status select(const tmcu_dims* a_dims, const int8_t* a, const tmcu_d
   if (!tmcu_check_binary(a_dims, a, b_dims, b, out, output)) {
     return TMCU_ERR_ARG;
   }
-  int32_t index = 0;
-  for (int32_t n = 0; n < out->n; ++n) {
-    for (int32_t h = 0; h < out->h; ++h) {
-      for (int32_t w = 0; w < out->w; ++w) {
-        for (int32_t c = 0; c < out->c; ++c, ++index) {
-          const int8_t x = a[tmcu_broadcast_index(a_dims, n, h, w, c)];
-          const int8_t y = b[tmcu_broadcast_index(b_dims, n, h, w, c)];
-          output[index] = take_max ? (x > y ? x : y) : (x < y ? x : y);
-        }
-      }
-    }
+  tmcu_broadcast it = tmcu_broadcast_start(a_dims, b_dims, out);
+  for (int32_t i = 0; i < tmcu_elements(out); ++i, tmcu_broadcast_step(&it)) {
+    const int8_t x = a[it.a], y = b[it.b];
+    output[i] = take_max ? (x > y ? x : y) : (x < y ? x : y);
   }
   return TMCU_OK;
 }
 
 tmcu_status TMCU_PORTABLE(minimum_s8)(const tmcu_dims* a_dims, const int8_t* a, const tmcu_dims* b_dims, const int8_t* b,
-                            const tmcu_dims* out, int8_t* output) {
+                                      const tmcu_dims* out, int8_t* output) {
   return select(a_dims, a, b_dims, b, out, output, 0);
 }
 
 tmcu_status TMCU_PORTABLE(maximum_s8)(const tmcu_dims* a_dims, const int8_t* a, const tmcu_dims* b_dims, const int8_t* b,
-                            const tmcu_dims* out, int8_t* output) {
+                                      const tmcu_dims* out, int8_t* output) {
   return select(a_dims, a, b_dims, b, out, output, 1);
 }

@@ -2,7 +2,7 @@
 #include "portable.h"
 
 tmcu_status TMCU_PORTABLE(pad_s8)(const tmcu_dims* in, const int8_t* input, const tmcu_dims* pre, const tmcu_dims* post,
-                        int8_t pad_value, int8_t* output) {
+                                  int8_t pad_value, int8_t* output) {
   if (!tmcu_check_pad(in, input, pre, post, output)) {
     return TMCU_ERR_ARG;
   }

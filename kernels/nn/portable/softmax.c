@@ -63,7 +63,7 @@ static int32_t count_leading_zeros(uint32_t value) {
 }
 
 tmcu_status TMCU_PORTABLE(softmax_s8)(const int8_t* input, int32_t rows, int32_t row_size, int32_t multiplier, int32_t shift,
-                            int32_t diff_min, int8_t* output) {
+                                      int32_t diff_min, int8_t* output) {
   if (!tmcu_check_softmax(input, rows, row_size, shift, output)) {
     return TMCU_ERR_ARG;
   }

@@ -2,7 +2,7 @@
 #include "portable.h"
 
 tmcu_status TMCU_PORTABLE(transpose_s8)(const tmcu_dims* in, int32_t rank, const int32_t* perm, const int8_t* input,
-                              int8_t* output) {
+                                        int8_t* output) {
   int32_t full_perm[4];
   if (!tmcu_full_permutation(in, rank, perm, input, output, full_perm)) {
     return TMCU_ERR_ARG;

@@ -2,9 +2,9 @@
 #include "portable.h"
 
 tmcu_status TMCU_PORTABLE(transpose_conv2d_s8)(const tmcu_conv_params* p, const tmcu_quant_params* quant, const tmcu_dims* in,
-                                     const int8_t* input, const tmcu_dims* filter_dims, const int8_t* filter,
-                                     const int32_t* bias, const tmcu_dims* out, int8_t* output, tmcu_buf scratch,
-                                     tmcu_buf reverse_scratch) {
+                                               const int8_t* input, const tmcu_dims* filter_dims, const int8_t* filter,
+                                               const int32_t* bias, const tmcu_dims* out, int8_t* output, tmcu_buf scratch,
+                                               tmcu_buf reverse_scratch) {
   (void)scratch;
   (void)reverse_scratch;
   if (!tmcu_check_transpose_conv2d(p, quant, in, input, filter_dims, filter, out, output)) {
