@@ -36,9 +36,11 @@ def load_family(family: str) -> list[GoldenCase]:
     return [GoldenCase(data, i) for i in range(int(data["num_cases"]))]
 
 
-def case_ids(family: str) -> list[str]:
+def case_ids(family: str) -> list[str] | None:
+    """Readable test ids from the cases' notes; None (pytest's own ids) when the vectors are absent,
+    so the tests collect and then skip with the reason."""
     path = VECTORS_DIR / f"{family}.npz"
     if not path.exists():
-        return ["absent"]
+        return None
     data = np.load(path)
     return [f"{family}{i:03d}-{data['note'][i]}" for i in range(int(data["num_cases"]))]
