@@ -129,6 +129,19 @@ static inline int tmcu_valid_broadcast(const tmcu_dims* a, const tmcu_dims* b, c
   return 1;
 }
 
+/* The in-bounds rows (or columns) [first, end) of the pooling window at output
+ * position `out_pos`; tmcu_check_pool guarantees the span is never empty. */
+typedef struct {
+  int32_t first, end;
+} tmcu_span;
+
+static inline tmcu_span tmcu_window_span(int32_t out_pos, int32_t stride, int32_t pad, int32_t kernel,
+                                         int32_t in_size) {
+  const int32_t start = out_pos * stride - pad;
+  const tmcu_span span = {start < 0 ? 0 : start, start + kernel > in_size ? in_size : start + kernel};
+  return span;
+}
+
 /* Walks the elements of `out` in order, giving each one's index in two operands
  * NumPy-broadcast to it:
  *   tmcu_broadcast it = tmcu_broadcast_start(a, b, out);

@@ -8,21 +8,16 @@ tmcu_status TMCU_PORTABLE(max_pool2d_s8)(const tmcu_pool_params* p, const tmcu_d
   }
   for (int32_t b = 0; b < out->n; ++b) {
     for (int32_t oy = 0; oy < out->h; ++oy) {
+      const tmcu_span rows = tmcu_window_span(oy, p->stride_h, p->pad_h, p->kernel_h, in->h);
       for (int32_t ox = 0; ox < out->w; ++ox) {
+        const tmcu_span cols = tmcu_window_span(ox, p->stride_w, p->pad_w, p->kernel_w, in->w);
         for (int32_t c = 0; c < out->c; ++c) {
-          int32_t best = -129;
-          for (int32_t ky = 0; ky < p->kernel_h; ++ky) {
-            const int32_t y = oy * p->stride_h - p->pad_h + ky;
-            for (int32_t kx = 0; kx < p->kernel_w && y >= 0 && y < in->h; ++kx) {
-              const int32_t x = ox * p->stride_w - p->pad_w + kx;
-              if (x >= 0 && x < in->w) {
-                const int32_t v = input[((b * in->h + y) * in->w + x) * in->c + c];
-                best = v > best ? v : best;
-              }
+          int32_t best = INT8_MIN;
+          for (int32_t y = rows.first; y < rows.end; ++y) {
+            for (int32_t x = cols.first; x < cols.end; ++x) {
+              const int32_t v = input[((b * in->h + y) * in->w + x) * in->c + c];
+              best = v > best ? v : best;
             }
-          }
-          if (best == -129) {
-            return TMCU_ERR_ARG; /* a window entirely in padding */
           }
           output[((b * out->h + oy) * out->w + ox) * out->c + c] = (int8_t)tmcu_clamp(best, p->act_min, p->act_max);
         }
