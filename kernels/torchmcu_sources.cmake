@@ -18,3 +18,30 @@ function(torchmcu_collect_sources out_var backend)
   endif()
   set(${out_var} ${runner_sources} ${op_sources} ${common_sources} ${backend_sources} PARENT_SCOPE)
 endfunction()
+
+# Compile definitions for the CMSIS-NN backend that describe the checkout at
+# `checkout`: fixes newer releases carry and no header announces. Without them
+# kernels/nn/cmsis_nn assumes the oldest supported release (zephyr-v7.0.0) and
+# sends the affected shapes to the portable kernels (docs/kernels.md).
+function(torchmcu_cmsis_nn_definitions out_var checkout)
+  set(definitions "")
+  set(transpose_conv "${checkout}/Source/ConvolutionFunctions/arm_transpose_conv_s8.c")
+  if(EXISTS "${transpose_conv}")
+    file(STRINGS "${transpose_conv}" row_flush REGEX "rows_to_flush")
+    if(row_flush)
+      list(APPEND definitions TORCHMCU_CMSIS_NN_TRANSPOSE_ROW_FLUSH_FIXED=1)
+    endif()
+  endif()
+  set(${out_var} ${definitions} PARENT_SCOPE)
+endfunction()
+
+# Script mode, for the Python test builds that compile CMSIS-NN without CMake
+# (tests/kernels/nn_lib.py):
+#   cmake -DTORCHMCU_CMSIS_NN_CHECKOUT=<path> -P kernels/torchmcu_sources.cmake
+# prints the definitions, one per line.
+if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE AND DEFINED TORCHMCU_CMSIS_NN_CHECKOUT)
+  torchmcu_cmsis_nn_definitions(definitions "${TORCHMCU_CMSIS_NN_CHECKOUT}")
+  foreach(definition IN LISTS definitions)
+    message(NOTICE "${definition}")
+  endforeach()
+endif()

@@ -12,8 +12,8 @@ Tensor& batch_matmul_out(KernelRuntimeContext& ctx, const Tensor& lhs, const Ten
                       out.dim() <= 4, out, op, "lhs, rhs and out must be 2-D to 4-D");
   TMCU_CHECK(ctx, is_dtype(lhs, ScalarType::Char) && is_dtype(rhs, ScalarType::Char) && is_dtype(out, ScalarType::Char),
              out, op, "lhs, rhs and out must be int8");
-  TMCU_CHECK(ctx, fits_int32(multiplier) && shift >= -31 && shift <= 30, out, op, "multiplier %lld or shift %lld out of range",
-             (long long)multiplier, (long long)shift);
+  TMCU_CHECK(ctx, fits_int32(multiplier) && shift >= -31 && shift <= 30, out, op, "multiplier %ld or shift %ld out of range",
+             log_long(multiplier), log_long(shift));
   TMCU_CHECK(ctx, lhs_offset >= -127 && lhs_offset <= 128 && rhs_offset >= -127 && rhs_offset <= 128 &&
                       output_offset >= -128 && output_offset <= 127, out, op, "offsets out of range");
   const tmcu_bmm_params params = {static_cast<int32_t>(lhs_offset), static_cast<int32_t>(rhs_offset),

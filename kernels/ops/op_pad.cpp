@@ -11,7 +11,7 @@ Tensor& pad_out(KernelRuntimeContext& ctx, const Tensor& input, IntArrayRef pre_
                       pre_pad.size() == static_cast<size_t>(input.dim()) && post_pad.size() == pre_pad.size(), out, op,
              "rank 1..4 with one pre/post value per dim");
   TMCU_CHECK(ctx, is_dtype(input, ScalarType::Char) && is_dtype(out, ScalarType::Char) && pad_value >= -128 &&
-                      pad_value <= 127, out, op, "int8 tensors and an int8 pad value (got %lld)", (long long)pad_value);
+                      pad_value <= 127, out, op, "int8 tensors and an int8 pad value (got %ld)", log_long(pad_value));
   int32_t pre[4] = {0, 0, 0, 0}, post[4] = {0, 0, 0, 0};
   const size_t rank = pre_pad.size();
   for (size_t i = 0; i < rank; ++i) {

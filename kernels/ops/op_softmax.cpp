@@ -10,8 +10,8 @@ Tensor& softmax_out(KernelRuntimeContext& ctx, const Tensor& input, int64_t mult
   TMCU_CHECK(ctx, input.dim() >= 1 && input.numel() == out.numel() && is_dtype(input, ScalarType::Char) &&
                       is_dtype(out, ScalarType::Char), out, op, "input and out must be int8 of the same size");
   TMCU_CHECK(ctx, fits_int32(multiplier) && fits_int32(diff_min) && shift >= 0 && shift <= 30, out, op,
-             "multiplier %lld / shift %lld / diff_min %lld out of range", (long long)multiplier, (long long)shift,
-             (long long)diff_min);
+             "multiplier %ld / shift %ld / diff_min %ld out of range", log_long(multiplier), log_long(shift),
+             log_long(diff_min));
   const int32_t row_size = static_cast<int32_t>(input.size(input.dim() - 1));
   TMCU_CALL(ctx, out, op,
             tmcu_softmax_s8(input.const_data_ptr<int8_t>(), static_cast<int32_t>(input.numel() / row_size), row_size,

@@ -7,6 +7,7 @@
 #ifndef TORCHMCU_OPS_OP_UTIL_H_
 #define TORCHMCU_OPS_OP_UTIL_H_
 
+#include <limits.h>
 #include <stdint.h>
 
 #include <executorch/extension/kernel_util/make_boxed_from_unboxed_functor.h>
@@ -22,6 +23,17 @@ using executorch::aten::Tensor;
 using executorch::runtime::Error;
 using executorch::runtime::KernelRuntimeContext;
 using OptionalTensor = std::optional<Tensor>;
+
+/*
+ * Log formats stay inside what every device printf prints (Zephyr's cbprintf,
+ * newlib-nano, picolibc, the minimal libc): %d, %ld, %u, %lu and %s of a string
+ * that is never NULL; no %zu, %lld or %f. Cast int32 values to int, and pass
+ * int64 ones through log_long. Every message starts with the op's name
+ * ("torchmcu::conv2d: ..."), so it reads the same where __func__ is unavailable.
+ */
+inline long log_long(int64_t value) {
+  return value > LONG_MAX ? LONG_MAX : (value < LONG_MIN ? LONG_MIN : static_cast<long>(value));
+}
 
 /* Fails the kernel call with a message naming the op; returns `out` from the adapter. */
 #define TMCU_CHECK(ctx, cond, out, op, fmt, ...)                                                  \

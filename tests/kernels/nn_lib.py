@@ -78,11 +78,48 @@ def sources(backend: str = "portable") -> list[Path]:
     return files
 
 
-def compile_flags(backend: str = "portable") -> list[str]:
+@functools.lru_cache(maxsize=None)
+def cmsis_nn_definitions(checkout: Path) -> tuple[str, ...]:
+    """The -D flags the CMake builds derive from a checkout (torchmcu_cmsis_nn_definitions in
+    kernels/torchmcu_sources.cmake, run in script mode: one definition list for every build)."""
+    from torchmcu.native import _cmake
+
+    result = subprocess.run([_cmake(), f"-DTORCHMCU_CMSIS_NN_CHECKOUT={checkout}", "-P",
+                             str(REPO / "kernels" / "torchmcu_sources.cmake")], capture_output=True, text=True,
+                            check=True)
+    return tuple(f"-D{line}" for line in result.stderr.split())
+
+
+def compile_flags(backend: str = "portable", checkout: Path | None = None) -> list[str]:
+    """Flags for our sources; the CMSIS-NN backend uses `checkout` (default: CMSIS_NN_PATH)."""
     flags = [f"-I{REPO / 'kernels' / 'include'}", f"-I{HARNESS}"]
     if backend == "cmsis_nn":
-        flags += [f"-I{cmsis_nn_path() / 'Include'}", "-DTORCHMCU_USE_CMSIS_NN=1"]
+        checkout = checkout or cmsis_nn_path()
+        flags += [f"-I{checkout / 'Include'}", "-DTORCHMCU_USE_CMSIS_NN=1", *cmsis_nn_definitions(checkout)]
     return flags
+
+
+SHARED_ZEPHYR = REPO.parent / "shared" / "zephyr"
+
+
+@functools.lru_cache(maxsize=None)
+def zephyr_cmsis_nn_path() -> Path | None:
+    """The CMSIS-NN that Zephyr 4.1 pins (zephyr-v7.0.0), from the CI workspace in ../shared/zephyr.
+
+    None when ../shared/zephyr is absent. Otherwise its env.sh extracts the workspace
+    (once, cached, safe to run concurrently) and names it; a failure there is an error,
+    not a skip: CI has the workspace and must test against it."""
+    env_sh = SHARED_ZEPHYR / "env.sh"
+    if not env_sh.is_file():
+        return None
+    result = subprocess.run(["bash", "-c", '. "$1" >&2 && printf %s "$TORCHMCU_ZEPHYR_WS"', "env.sh", str(env_sh)],
+                            capture_output=True, text=True)
+    if result.returncode != 0 or not result.stdout:
+        raise RuntimeError(f"{env_sh} failed:\n{result.stderr[-2000:]}")
+    checkout = Path(result.stdout) / "modules" / "lib" / "cmsis-nn"
+    if not (checkout / "Include" / "arm_nnfunctions.h").is_file():
+        raise RuntimeError(f"the Zephyr workspace {result.stdout} has no CMSIS-NN module at {checkout}")
+    return checkout
 
 
 @functools.lru_cache(maxsize=None)

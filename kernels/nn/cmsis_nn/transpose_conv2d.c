@@ -10,6 +10,22 @@ static int reverse_conv_exact(const tmcu_conv_params* p, const tmcu_dims* filter
 }
 
 /*
+ * Up to zephyr-v7.0.0 arm_transpose_conv_s8 flushes stride_h finished output
+ * rows per input row from the first one whose window reaches the output; when
+ * pad_h is not a multiple of stride_h that over-counts the first flush and every
+ * later row lands in the wrong place (CMSIS-NN issue #230, fixed in
+ * arm_transpose_conv_s8.c V.2.0.1). No header says which release a build has:
+ * torchmcu_cmsis_nn_definitions() (kernels/torchmcu_sources.cmake) reads the
+ * checkout and defines TORCHMCU_CMSIS_NN_TRANSPOSE_ROW_FLUSH_FIXED; without it
+ * those shapes go to the portable kernel.
+ */
+#if defined(TORCHMCU_CMSIS_NN_TRANSPOSE_ROW_FLUSH_FIXED)
+#define TMCU_ROW_FLUSH_EXACT(p) 1
+#else
+#define TMCU_ROW_FLUSH_EXACT(p) ((p)->pad_h % (p)->stride_h == 0)
+#endif
+
+/*
  * arm_transpose_conv_s8 (column buffer) flushes in.h * stride_h - pad_h output
  * rows without checking them against out.h (writing past the output when the
  * kernel is smaller than the stride), and leaves rows below the scattered map
@@ -26,7 +42,7 @@ static int column_buffer_exact(const tmcu_conv_params* p, const tmcu_dims* in, c
       (int64_t)(in->w - 1) * p->stride_w + (filter->w > p->stride_w ? filter->w : p->stride_w);
   const int64_t buffer_bytes =
       buffer_columns * out->c * (filter->h > p->stride_h ? filter->h : p->stride_h) * (int64_t)sizeof(int32_t);
-  return flushed_rows <= out->h && out->h <= flushed_rows + leftover_rows &&
+  return TMCU_ROW_FLUSH_EXACT(p) && flushed_rows <= out->h && out->h <= flushed_rows + leftover_rows &&
          (int64_t)out->w + p->pad_w <= buffer_columns && buffer_bytes <= scratch.size;
 }
 
