@@ -1,4 +1,10 @@
-"""The `torchmcu` command line: compile, plan, header, run, compare, size."""
+"""The `torchmcu` command line: compile, plan, header, run, compare, size.
+
+Every argument and file is checked before torch is imported, so a typo costs
+a second, not a compile. Every user error is one `error:` line; exit 1 for
+usage and input errors, 2 for `--strict` and budget refusals, 3 when the
+kernels and the reference disagree (torchmcu.errors). `--debug` shows tracebacks.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +17,10 @@ import time
 import warnings
 from pathlib import Path
 
-from torchmcu.errors import TorchMcuError
+from torchmcu.errors import EXIT_ERROR, TorchMcuError, UsageError
 
-EXIT_OK, EXIT_ERROR, EXIT_STRICT = 0, 1, 2
+EXIT_OK = 0
+EXIT_INTERRUPTED = 130
 
 
 def _quiet_third_party() -> None:
@@ -34,10 +41,13 @@ def _quiet_third_party() -> None:
     warnings.filterwarnings("ignore", module="executorch.*")
 
 
-def _warn(message: str) -> None:
+def warn(message: str) -> None:
     stream = sys.stderr
     prefix = "\033[1;33mwarning:\033[0m " if stream.isatty() else "warning: "
     print(prefix + message, file=stream)
+
+
+_warn = warn  # benchmarks and older callers
 
 
 def _progress(quiet: bool):
@@ -52,43 +62,62 @@ def _progress(quiet: bool):
     return wrap
 
 
+def byte_count(text: str) -> int:
+    """A positive byte count: 65536, 64K, 2M (binary units)."""
+    units = {"k": 1 << 10, "m": 1 << 20}
+    digits, scale = (text[:-1], units[text[-1].lower()]) if text[-1:].lower() in units else (text, 1)
+    try:
+        value = int(digits) * scale
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a byte count (e.g. 262144, 256K, 2M)") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: a budget must be positive")
+    return value
+
+
 def cmd_compile(args: argparse.Namespace) -> int:
+    from torchmcu.model_file import check_model_path
+    from torchmcu.outputs import check_output_dir, check_stem
+    from torchmcu.target import parse_target
+
+    model_path = check_model_path(args.model)
+    target = parse_target(args.target)
+    output_dir = check_output_dir(args.output_dir)
+    name = check_stem(model_path.stem if args.name is None else args.name)
+    for suffix in (".pte", ".plan.json") + (("_pte.h",) if args.header else ()):
+        if (output_dir / f"{name}{suffix}").is_dir():
+            raise UsageError(f"{output_dir / f'{name}{suffix}'}: is a directory; the compiler writes a file there")
+    _quiet_third_party()
+    from torchmcu.budgets import check_budgets
     from torchmcu.compiler import compile as compile_model
-    from torchmcu.errors import CompileError
     from torchmcu.header import write_header
     from torchmcu.model_file import load_model_file
     from torchmcu.plan import format_plan
 
-    model_file = load_model_file(args.model)
+    model_file = load_model_file(model_path)
     if model_file.calibration is None:
-        _warn(f"{args.model}: no calibration_data(); calibrating on random inputs (int8 scales will not fit real data)")
+        warn(f"{args.model}: no calibration_data(); calibrating on random inputs (int8 scales will not fit real data)")
     started = time.monotonic()
     if not args.quiet and sys.stderr.isatty():
-        print(f"compiling {args.model} for {args.target} (export, calibrate, lower, plan)...", file=sys.stderr)
+        print(f"compiling {args.model} for {target} (export, calibrate, lower, plan)...", file=sys.stderr)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        try:
-            program = compile_model(
-                model_file.module, model_file.example_inputs, target=args.target,
-                calibration=model_file.calibration or None, strict=args.strict, progress=_progress(args.quiet),
-            )
-        except CompileError as error:
-            if args.strict and "could not be lowered" in str(error):
-                print(f"error: {error}", file=sys.stderr)
-                return EXIT_STRICT
-            raise
+        program = compile_model(model_file.module, model_file.example_inputs, target=target,
+                                calibration=model_file.calibration, strict=args.strict,
+                                progress=_progress(args.quiet))
     for warning in caught:
         text = str(warning.message)
         if "op(s) stay as portable float ops" in text:
-            _warn(text)
-    name = args.name or model_file.stem
-    paths = program.save(args.output_dir, name)
+            warn(text)
+    for message in check_budgets(program.plan, flash_budget=args.flash_budget, ram_budget=args.ram_budget):
+        warn(message)
+    paths = program.save(output_dir, name)
     if args.header:
-        paths["header"] = write_header(program.pte, program.plan, Path(args.output_dir) / f"{name}_pte.h", name)
+        paths["header"] = write_header(program.pte, program.plan, output_dir / f"{name}_pte.h", name)
     if not args.quiet:
         plan = program.plan
         lowered = plan["kernel_calls"] - plan["non_lowered_kernel_calls"]
-        print(f"{name}: {args.target} ({plan['isa']}) — {lowered}/{plan['kernel_calls']} kernel calls lowered, "
+        print(f"{name}: {target} ({plan['isa']}) — {lowered}/{plan['kernel_calls']} kernel calls lowered, "
               f"arena {plan['arena_bytes']} B, .pte {plan['pte_bytes']} B, int8 weights {plan['int8_weight_bytes']} B")
         if args.verbose:
             print(format_plan(plan))
@@ -100,22 +129,27 @@ def cmd_compile(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from torchmcu.plan import format_plan
+    from torchmcu.outputs import check_output_file, write_atomic
+    from torchmcu.program_file import read_program_file
 
-    path = Path(args.program)
-    if not path.is_file():
-        raise TorchMcuError(f"{path}: no such file")
-    plan = read_plan_file(path)
+    pte = read_program_file(args.program)
+    if args.output:
+        check_output_file(args.output, "--output", create_parents=True)
+    if args.plot:
+        check_output_file(args.plot, "--plot", create_parents=True)
+    from torchmcu.plan import format_plan
+    from torchmcu.program_file import program_plan
+
+    plan = program_plan(pte, args.program)
     if args.plot:
         from torchmcu.report.arena_plot import plot_arena
 
-        figures = plot_arena(plan, args.plot, title=f"{path.name}: " + ", ".join(
+        figures = plot_arena(plan, args.plot, title=f"{Path(args.program).name}: " + ", ".join(
             f"{k.replace('_bytes', '').replace('_', ' ')} {v:,} B" for k, v in plot_figures(plan).items()))
         print(f"wrote {args.plot} (arena {figures['arena_bytes']} B, lower bound {figures['lower_bound_bytes']} B)")
         return EXIT_OK
     if args.output:
-        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.output).write_text(json.dumps(plan, indent=2))
+        write_atomic(args.output, json.dumps(plan, indent=2))
     elif args.json:
         print(json.dumps(plan, indent=2))
     else:
@@ -130,48 +164,49 @@ def plot_figures(plan: dict) -> dict[str, int]:
             "peak_scratch_bytes": plan["peak_scratch_bytes"]}
 
 
-def read_plan_file(path: Path) -> dict:
-    """The plan of a .pte, merged with the compiler's plan.json next to it if present."""
-    from torchmcu.plan import read_plan
-
-    try:
-        plan = read_plan(path.read_bytes())
-    except Exception as error:
-        raise TorchMcuError(f"{path}: not a readable ExecuTorch program ({type(error).__name__}: {error})") from error
-    sidecar = path.with_suffix(".plan.json")
-    if sidecar.is_file():
-        recorded = json.loads(sidecar.read_text())
-        for key in ("target", "isa", "torchmcu_version", "not_lowered", "method_allocator_bytes"):
-            plan.setdefault(key, recorded.get(key))
-    return plan
-
-
 def cmd_header(args: argparse.Namespace) -> int:
     from torchmcu.header import write_header
+    from torchmcu.outputs import check_output_file
+    from torchmcu.program_file import program_plan, read_program_file
 
-    path = Path(args.program)
-    if not path.is_file():
-        raise TorchMcuError(f"{path}: no such file")
-    plan = read_plan_file(path)
-    out = write_header(path.read_bytes(), plan, Path(args.output), args.name or path.stem)
+    pte = read_program_file(args.program)
+    output = check_output_file(args.output, "--output", create_parents=True)
+    name = args.name or Path(args.program).stem
+    if not name.strip():
+        raise UsageError("--name: empty; give the C name stem for the header's symbols")
+    plan = program_plan(pte, args.program)
+    out = write_header(pte, plan, output, name)
     print(f"wrote {out}")
     return EXIT_OK
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    from torchmcu.model_file import check_model_path
+    from torchmcu.outputs import check_output_file
+    from torchmcu.samples import check_npz_path
+    from torchmcu.target import parse_target
+
+    check_model_path(args.model)
+    parse_target(args.target)
+    if args.calibration:
+        check_npz_path(args.calibration)
+    if args.plot:
+        check_output_file(args.plot, "--plot", create_parents=True)
+    _quiet_third_party()
     from torchmcu.model_file import load_model_file
     from torchmcu.report.layer_compare import compare_model, format_report, plot_report
+    from torchmcu.samples import load_samples
 
     model_file = load_model_file(args.model)
     calibration = model_file.calibration
     if calibration is None:
-        _warn(f"{args.model}: no calibration_data(); calibrating on random inputs")
+        warn(f"{args.model}: no calibration_data(); calibrating on random inputs")
         import torch
 
         generator = torch.Generator().manual_seed(0)
         calibration = [tuple(torch.randn(x.shape, generator=generator) for x in model_file.example_inputs)
                        for _ in range(8)]
-    samples = load_samples(Path(args.calibration), len(model_file.example_inputs)) if args.calibration else None
+    samples = load_samples(args.calibration, model_file.example_inputs) if args.calibration else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         report = compare_model(model_file.module, model_file.example_inputs, calibration, args.target,
@@ -187,25 +222,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def load_samples(path: Path, inputs: int) -> list[tuple]:
-    """Evaluation samples from an .npz: one array per model input, samples along axis 0."""
-    import numpy as np
-    import torch
-
-    if not path.is_file():
-        raise TorchMcuError(f"{path}: no such file")
-    try:
-        arrays = np.load(path)
-        stacked = [arrays[key] for key in arrays.files]
-    except (OSError, ValueError) as error:
-        raise TorchMcuError(f"{path}: cannot read as .npz ({error})") from error
-    if len(stacked) != inputs or len({a.shape[0] for a in stacked}) != 1:
-        raise TorchMcuError(f"{path}: needs {inputs} array(s) (one per model input) with the same number of "
-                            f"samples along axis 0; has {[a.shape for a in stacked]}")
-    return [tuple(torch.from_numpy(np.ascontiguousarray(a[i:i + 1])) for a in stacked)
-            for i in range(stacked[0].shape[0])]
-
-
 def cmd_size(args: argparse.Namespace) -> int:
     from torchmcu.report.elf_size import elf_size, format_size
 
@@ -214,10 +230,17 @@ def cmd_size(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one `error:` line (exit 1), like every other error."""
+
+    def error(self, message: str):
+        raise UsageError(f"{self.prog}: {message} (see `{self.prog} --help`)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="torchmcu", description=__doc__)
+    parser = _Parser(prog="torchmcu", description=__doc__.splitlines()[0])
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks on errors")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("compile", help="compile a model file to an int8 .pte and its plan")
     p.add_argument("model", help="Python file defining model(), example_inputs() [, calibration_data()]")
@@ -225,6 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-dir", default="out", help="where <name>.pte and <name>.plan.json go (default: out)")
     p.add_argument("--name", help="output file stem (default: the model file's stem)")
     p.add_argument("--strict", action="store_true", help="fail (exit 2) if any op cannot be lowered")
+    p.add_argument("--flash-budget", type=byte_count, metavar="BYTES",
+                   help="fail (exit 2) if the program is larger (e.g. 512K)")
+    p.add_argument("--ram-budget", type=byte_count, metavar="BYTES",
+                   help="fail (exit 2) if the arena plus the method pool is larger (e.g. 256K)")
     p.add_argument("--header", action="store_true", help="also write <name>_pte.h for firmware builds")
     p.add_argument("--quiet", action="store_true", help="print nothing but warnings and errors")
     p.add_argument("--verbose", "-v", action="store_true", help="print the per-op plan")
@@ -253,37 +280,45 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_size)
 
-    p = sub.add_parser("header", help="write a C header embedding a .pte and its plan's sizes")
+    p = sub.add_parser("header", help="write a C header embedding a .pte and its record's sizes")
     p.add_argument("program")
     p.add_argument("--output", required=True)
     p.add_argument("--name")
     p.set_defaults(func=cmd_header)
 
-    try:
-        from torchmcu.run import add_run_parser
-    except ImportError:
-        pass
-    else:
-        add_run_parser(sub)
+    from torchmcu.run import add_run_parser
+
+    add_run_parser(sub)
     return parser
 
 
+def describe(error: BaseException) -> str:
+    """One line for any error: ours say what to change; others at least say where."""
+    if isinstance(error, (TorchMcuError, ValueError)):
+        return str(error)
+    if isinstance(error, OSError):
+        where = f"{error.filename}: " if error.filename else ""
+        return f"{where}{error.strerror or error}"
+    if isinstance(error, MemoryError):
+        return "out of memory"
+    first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"internal error ({type(error).__name__}: {first}); rerun with --debug for the traceback and report it"
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    _quiet_third_party()
+    argv = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in argv
     try:
+        args = build_parser().parse_args(argv)
         return args.func(args)
-    except TorchMcuError as error:
-        if args.debug:
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:
+        if debug:
             raise
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_ERROR
-    except ValueError as error:  # TargetError and other argument errors
-        if args.debug:
-            raise
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_ERROR
+        print(f"error: {describe(error)}", file=sys.stderr)
+        return getattr(error, "exit_code", EXIT_ERROR)
 
 
 if __name__ == "__main__":

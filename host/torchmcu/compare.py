@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 
-EXIT_MISMATCH = 3
+from torchmcu.errors import EXIT_MISMATCH
 
 
 def _float64(values) -> np.ndarray:
@@ -40,18 +43,45 @@ def output_scales(reference: torch.fx.GraphModule) -> list[float | None]:
     return scales
 
 
+@contextlib.contextmanager
+def _sizing_of(record: dict):
+    """Recompile with the scratch sizing the program recorded: the built-in formulas or CMSIS_NN_PATH's."""
+    saved = os.environ.pop("CMSIS_NN_PATH", None)
+    try:
+        if record["scratch_sizing_source"] == "builtin":
+            yield None
+        else:
+            if not saved:
+                print("warning: the program's scratch was sized by a CMSIS-NN checkout; set CMSIS_NN_PATH to it "
+                      "so the recompile reproduces the program", file=sys.stderr)
+            yield saved
+    finally:
+        if saved is not None:
+            os.environ["CMSIS_NN_PATH"] = saved
+
+
 def compare_with_reference(model_path: Path, pte: bytes, inputs: list[np.ndarray], outputs: list[np.ndarray],
                            plan: dict) -> int:
     """Recompile `model_path` (deterministic), run its reference and float model on `inputs`, report."""
     from torchmcu.compiler import compile as compile_model
+    from torchmcu.errors import TorchMcuError
     from torchmcu.model_file import load_model_file
 
     model = load_model_file(model_path)
-    program = compile_model(model.module, model.example_inputs, target=plan.get("target") or "cortex-m55",
-                            calibration=model.calibration)
+    program_inputs = [spec["shape"] for spec in plan["program_inputs"]]
+    model_inputs = [list(x.shape) for x in model.example_inputs]
+    if program_inputs != model_inputs:
+        raise TorchMcuError(f"{model_path} does not match the program: the model takes inputs {model_inputs}, "
+                            f"the program {program_inputs}")
+    with _sizing_of(plan["record"]) as cmsis_nn_path:
+        program = compile_model(model.module, model.example_inputs, target=plan["target"],
+                                calibration=model.calibration, cmsis_nn_path=cmsis_nn_path)
+    if [list(spec["shape"]) for spec in program.plan["program_outputs"]] != \
+            [list(spec["shape"]) for spec in plan["program_outputs"]]:
+        raise TorchMcuError(f"{model_path} does not match the program: its outputs have other shapes")
     if program.pte != pte:
-        print("warning: recompiling the model file did not reproduce this .pte byte for byte; "
-              "the reference may not correspond to it")
+        print(f"warning: recompiling {model_path} for {plan['target']} did not reproduce this .pte byte for byte; "
+              "the reference may not correspond to it", file=sys.stderr)
     tensors = [torch.from_numpy(np.ascontiguousarray(x)) for x in inputs]
     reference = [r.detach().numpy() for r in program.run_reference(*tensors)]
     with torch.no_grad():

@@ -15,10 +15,12 @@ from torch.fx import GraphModule
 
 import torchmcu.ops  # noqa: F401  (registers torchmcu::)
 from torchmcu import __version__
-from torchmcu.errors import CompileError
+from torchmcu.errors import CompileError, StrictError
+from torchmcu.host_check import check_program_runs
+from torchmcu.input_checks import check_calibration, check_example_inputs, check_module
 from torchmcu.passes import PlanScratchPass, lowering_passes, pre_quantization_passes
 from torchmcu.passes.lower_quantized_ops_pass import NotLoweredOp, source_location
-from torchmcu.plan import read_plan
+from torchmcu.program_file import program_plan
 from torchmcu.target import Target, parse_target
 
 Calibration = Sequence[tuple[torch.Tensor, ...]]
@@ -40,33 +42,18 @@ class CompiledProgram:
         return tuple(out) if isinstance(out, (tuple, list)) else (out,)
 
     def save(self, directory: str | Path, name: str) -> dict[str, Path]:
+        """Write <name>.pte and its <name>.plan.json report, each atomically; on failure neither remains."""
+        from torchmcu.outputs import remove_quietly, write_atomic
+
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
         paths = {"pte": directory / f"{name}.pte", "plan": directory / f"{name}.plan.json"}
-        paths["pte"].write_bytes(self.pte)
-        paths["plan"].write_text(json.dumps(self.plan, indent=2) + "\n")
+        try:
+            write_atomic(paths["pte"], self.pte)
+            write_atomic(paths["plan"], json.dumps(self.plan, indent=2) + "\n")
+        except BaseException:
+            remove_quietly(*paths.values())  # never a new .pte beside an old .plan.json
+            raise
         return paths
-
-
-def _check_inputs(example_inputs: tuple) -> None:
-    if not isinstance(example_inputs, tuple) or not example_inputs:
-        raise CompileError("example_inputs() must return a non-empty tuple of tensors")
-    for i, x in enumerate(example_inputs):
-        if not isinstance(x, torch.Tensor):
-            raise CompileError(f"example input {i} is a {type(x).__name__}, expected a torch.Tensor")
-        if x.dtype != torch.float32:
-            raise CompileError(
-                f"example input {i} has dtype {x.dtype}; torchmcu compiles float32 models "
-                "(call model.float() and pass float32 inputs)"
-            )
-
-
-def _check_module(module: torch.nn.Module) -> None:
-    for name, tensor in list(module.named_parameters()) + list(module.named_buffers()):
-        if tensor.is_floating_point() and tensor.dtype != torch.float32:
-            raise CompileError(
-                f"parameter {name!r} has dtype {tensor.dtype}; torchmcu compiles float32 models (call model.float())"
-            )
 
 
 def _user_frame(error: BaseException) -> str:
@@ -172,10 +159,12 @@ def measure_method_pool(pte: bytes) -> int:
     A 64-bit figure: an upper bound for 32-bit Cortex-M. 0 when the host kernels
     cannot be built here (the runner then skips its pre-load check).
     """
+    from torchmcu.host_check import captured_native_stderr
     from torchmcu.native import GuardBytes, HostRunner, NativeBuildError, RunnerError
 
     try:
-        return HostRunner(pte).method_pool_used + GuardBytes
+        with captured_native_stderr():  # a refused load is explained by check_program_runs
+            return HostRunner(pte).method_pool_used + GuardBytes
     except NativeBuildError:
         return 0
     except RunnerError as error:
@@ -202,13 +191,15 @@ def to_program(graph: GraphModule, example_inputs: tuple, target: Target, sizer)
     )
     edge = edge.transform([PlanScratchPass(target.isa, sizer)])
     def serialize(edge) -> bytes:
-        return edge.to_executorch(
+        from torchmcu.integrity import add_trailer
+
+        return add_trailer(edge.to_executorch(
             ExecutorchBackendConfig(
                 # Inputs and outputs live in the arena too: one buffer holds everything.
                 memory_planning_pass=MemoryPlanningPass(alloc_graph_input=True, alloc_graph_output=True),
                 extract_delegate_segments=False,
             )
-        ).buffer
+        ).buffer)
 
     # to_executorch mutates the edge program: measure on a copy.
     pte = serialize(copy.deepcopy(edge))
@@ -240,8 +231,10 @@ def compile(
     from torchmcu.sizing import select_sizer
 
     target = target if isinstance(target, Target) else parse_target(target)
-    _check_inputs(example_inputs)
-    _check_module(module)
+    example_inputs = check_example_inputs(example_inputs)
+    check_module(module)
+    if calibration is not None:
+        calibration = check_calibration(calibration, example_inputs)
     sizer = select_sizer(cmsis_nn_path)  # a bad checkout fails before the slow stages
     module = module.eval()
     if calibration is None:
@@ -259,16 +252,14 @@ def compile(
     if not_lowered:
         listing = "\n".join(f"  {r.op} ({r.node}) at {r.source}: {r.reason}" for r in not_lowered)
         if strict:
-            raise CompileError(f"{len(not_lowered)} op(s) could not be lowered to torchmcu kernels:\n{listing}")
+            raise StrictError(f"{len(not_lowered)} op(s) could not be lowered to torchmcu kernels:\n{listing}")
         warnings.warn(f"{len(not_lowered)} op(s) stay as portable float ops:\n{listing}", stacklevel=2)
     pte = to_program(lowered, example_inputs, target, sizer)
-    plan = read_plan(pte)
+    check_program_runs(pte, example_inputs, lowered)  # before anything is written: a program that cannot run
+    # Target, ISA and method pool come from the record inside the program: one source of truth.
+    plan = program_plan(pte)
     plan.update({
-        "torchmcu_version": __version__,
-        "target": target.name,
-        "isa": target.isa,
         "not_lowered": [vars(r) for r in not_lowered],
-        "method_allocator_bytes": plan["record"]["method_pool_bytes"] or None,
         "method_allocator_note": "measured by loading the program in the host runner (64-bit): an upper bound on "
                                  "32-bit Cortex-M",
     })

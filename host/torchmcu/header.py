@@ -57,7 +57,6 @@ def render_header(pte: bytes, plan: dict[str, Any], name: str) -> str:
 
 
 def write_header(pte: bytes, plan: dict[str, Any], path: Path, name: str) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_header(pte, plan, name))
-    return path
+    from torchmcu.outputs import write_atomic
+
+    return write_atomic(Path(path), render_header(pte, plan, name))

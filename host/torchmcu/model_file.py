@@ -8,10 +8,9 @@ import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import torch
-
-from torchmcu.errors import TorchMcuError
+from torchmcu.errors import CompileError, TorchMcuError
 
 
 class ModelFileError(TorchMcuError):
@@ -21,7 +20,7 @@ class ModelFileError(TorchMcuError):
 @dataclass
 class ModelFile:
     path: Path
-    module: torch.nn.Module
+    module: Any  # torch.nn.Module (torch is imported only once a model file is loaded)
     example_inputs: tuple
     calibration: list[tuple] | None
 
@@ -30,31 +29,32 @@ class ModelFile:
         return self.path.stem
 
 
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else "(no message)"
+
+
 def _call(namespace, name: str, path: Path):
     try:
         return getattr(namespace, name)()
-    except Exception as error:
+    except (Exception, SystemExit) as error:  # a model file's sys.exit() is an error too
         frame = traceback.extract_tb(error.__traceback__)[-1]
         raise ModelFileError(
-            f"{path}: {name}() raised {type(error).__name__}: {error} (at {frame.filename}:{frame.lineno})"
+            f"{path}: {name}() raised {type(error).__name__}: {_first_line(error)} (at {frame.filename}:{frame.lineno})"
         ) from error
 
 
 def load_model_file(path: str | Path) -> ModelFile:
-    path = Path(path)
-    if not path.is_file():
-        raise ModelFileError(f"{path}: no such file")
-    if path.suffix != ".py":
-        raise ModelFileError(f"{path}: expected a Python model file (.py) defining model() and example_inputs()")
+    path = check_model_path(path)
     spec = importlib.util.spec_from_file_location(f"torchmcu_model_{path.stem}", path)
     namespace = importlib.util.module_from_spec(spec)
     sys.path.insert(0, str(path.parent.resolve()))
     try:
         spec.loader.exec_module(namespace)
-    except Exception as error:
+    except (Exception, SystemExit) as error:  # a model file's sys.exit() is an error too
         frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(path)]
         where = f"{path}:{frames[-1].lineno}" if frames else str(path)
-        raise ModelFileError(f"{where}: importing the model file failed: {type(error).__name__}: {error}") from error
+        raise ModelFileError(f"{where}: importing the model file failed: {type(error).__name__}: {_first_line(error)}") from error
     finally:
         sys.path.pop(0)
     for required in ("model", "example_inputs"):
@@ -65,15 +65,26 @@ def load_model_file(path: str | Path) -> ModelFile:
             )
     if hasattr(namespace, "dynamic_shapes"):
         raise ModelFileError(f"{path}: defines dynamic_shapes(); torchmcu plans every byte, so shapes must be static")
-    module = _call(namespace, "model", path)
-    if not isinstance(module, torch.nn.Module):
-        raise ModelFileError(f"{path}: model() returned {type(module).__name__}, expected a torch.nn.Module")
-    example_inputs = _call(namespace, "example_inputs", path)
-    if isinstance(example_inputs, torch.Tensor):
-        example_inputs = (example_inputs,)
-    calibration = None
-    if callable(getattr(namespace, "calibration_data", None)):
-        calibration = [tuple(s) if isinstance(s, (tuple, list)) else (s,) for s in _call(namespace, "calibration_data", path)]
-        if not calibration:
-            raise ModelFileError(f"{path}: calibration_data() returned no samples")
-    return ModelFile(path, module, tuple(example_inputs), calibration)
+    from torchmcu.input_checks import check_calibration, check_example_inputs, check_module
+
+    try:
+        module = check_module(_call(namespace, "model", path))
+        example_inputs = check_example_inputs(_call(namespace, "example_inputs", path))
+        calibration = None
+        if callable(getattr(namespace, "calibration_data", None)):
+            calibration = check_calibration(_call(namespace, "calibration_data", path), example_inputs)
+    except CompileError as error:
+        raise ModelFileError(f"{path}: {error}") from error
+    return ModelFile(path, module, example_inputs, calibration)
+
+
+def check_model_path(path: str | Path) -> Path:
+    """The model file's path, refused before anything slow if it cannot be a model file."""
+    path = Path(path)
+    if path.is_dir():
+        raise ModelFileError(f"{path}: is a directory, expected a Python model file (.py)")
+    if not path.is_file():
+        raise ModelFileError(f"{path}: no such file")
+    if path.suffix != ".py":
+        raise ModelFileError(f"{path}: expected a Python model file (.py) defining model() and example_inputs()")
+    return path

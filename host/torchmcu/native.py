@@ -8,6 +8,7 @@ loaded with RTLD_GLOBAL so its EXECUTORCH_LIBRARY registrations are visible.
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import hashlib
 import os
 import shutil
@@ -38,6 +39,7 @@ class RunnerError(TorchMcuError):
         super().__init__(f"{message} (error {code})")
         self.code = code
         self.message = message
+        self.instruction: int | None = None
 
 
 @dataclass(frozen=True)
@@ -91,10 +93,26 @@ def build_library(config: BuildConfig = BuildConfig()) -> Path:
         raise NativeBuildError(f"unknown backend {config.backend!r}; valid: {', '.join(BACKENDS)}")
     if config.backend == "cmsis_nn" and not config.cmsis_nn_path:
         raise NativeBuildError("the cmsis_nn backend needs a CMSIS-NN checkout: set CMSIS_NN_PATH")
-    build_dir = cache_dir() / "build" / config.key()
+    key = config.key()
+    build_dir = cache_dir() / "build" / key
     library = build_dir / "libtorchmcu_host.so"
-    if library.exists():
+    # The marker is written after a whole build: a library still being linked is never loaded.
+    complete = build_dir / ".complete"
+    if complete.exists():
         return library
+    build_dir.parent.mkdir(parents=True, exist_ok=True)
+    # Concurrent first runs (test workers, parallel `torchmcu run`s) share one cache: the first
+    # builds while the others wait on the lock, then find the library.
+    with open(build_dir.parent / f"{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not complete.exists():
+            _build(config, build_dir)
+            complete.write_text("")
+    return library
+
+
+def _build(config: BuildConfig, build_dir: Path) -> None:
+    """Configure and build into `build_dir` (caller holds the lock); on failure nothing half-built remains."""
     executorch_prefix = executorch_package_dir()
     configure = [
         _cmake(), "-S", str(KERNELS_DIR / "host"), "-B", str(build_dir), "-DCMAKE_BUILD_TYPE=Release",
@@ -110,7 +128,6 @@ def build_library(config: BuildConfig = BuildConfig()) -> Path:
             log = (result.stdout + result.stderr)[-4000:]
             shutil.rmtree(build_dir, ignore_errors=True)
             raise NativeBuildError(f"building the host kernels failed ({' '.join(command[:2])} ...):\n{log}")
-    return library
 
 
 _LOADED: dict[BuildConfig, ctypes.CDLL] = {}
@@ -158,6 +175,7 @@ def _declare(lib: ctypes.CDLL) -> None:
         "tmcu_runner_method_pool_used": ([vp], sz),
         "tmcu_runner_last_error": ([vp], ctypes.c_char_p),
         "tmcu_fnv1a32": ([vp, sz], ctypes.c_uint32),
+        "tmcu_recompile_target": ([ctypes.c_int64, ctypes.c_int64], ctypes.c_char_p),
     }
     for name, (argtypes, restype) in signatures.items():
         fn = getattr(lib, name)
@@ -229,7 +247,11 @@ class HostRunner:
     def run_profiled(self, capacity: int = 4096) -> list[int]:
         timings = (ctypes.c_uint64 * capacity)()
         count = ctypes.c_size_t(0)
-        self._check(self._lib.tmcu_runner_run_profiled(self._handle, timings, capacity, ctypes.byref(count)))
+        try:
+            self._check(self._lib.tmcu_runner_run_profiled(self._handle, timings, capacity, ctypes.byref(count)))
+        except RunnerError as error:
+            error.instruction = count.value  # the instruction that failed
+            raise
         return list(timings[: count.value])
 
     def output_bytes(self, index: int) -> bytes:

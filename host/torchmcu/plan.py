@@ -9,9 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import torch
-from executorch.exir._serialize._program import deserialize_pte_binary
-from executorch.exir.schema import KernelCall, Tensor
+from torchmcu.pte_reader import KernelCall, Tensor, read_program
 
 # ExecuTorch's ScalarType codes -> element sizes and names for the report.
 _SCALAR_TYPES = {0: ("uint8", 1), 1: ("int8", 1), 2: ("int16", 2), 3: ("int32", 4), 4: ("int64", 8),
@@ -38,23 +36,17 @@ def _arena_offset(tensor: Tensor) -> int | None:
 
 
 def _out_argument_names(op_name: str, overload: str) -> list[str] | None:
-    """Argument names of a registered op's schema (our ops: to spot scratch)."""
-    import torchmcu.ops  # noqa: F401  (registers torch.ops.torchmcu: the plan needs their schemas)
+    """Argument names of a torchmcu op's schema (to spot scratch), read without importing torch."""
+    from torchmcu.op_arguments import argument_names
 
-    namespace, _, name = op_name.partition("::")
-    try:
-        packet = getattr(getattr(torch.ops, namespace), name)
-        schema = getattr(packet, overload or "default")._schema
-    except (AttributeError, RuntimeError):
-        return None
-    return [a.name for a in schema.arguments]
+    return argument_names(op_name, overload)
 
 
 def read_plan(pte: bytes) -> dict[str, Any]:
     """The per-op plan and totals of the `forward` method of a serialized program."""
     from torchmcu.record import read_record
 
-    program = deserialize_pte_binary(pte).program
+    program = read_program(pte)
     plans = {p.name: p for p in program.execution_plan}
     if "forward" not in plans:
         raise ValueError(f"the program has no forward method (methods: {', '.join(plans)})")

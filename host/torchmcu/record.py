@@ -99,8 +99,8 @@ def record_for(target, sizing_source: str, sizing_version: int) -> ProgramRecord
 
 
 def read_record(program) -> ProgramRecord | None:
-    """The record of a deserialized Program, or None for a program without one."""
-    from executorch.exir.schema import Int
+    """The record of a deserialized Program (torchmcu.pte_reader), or None for a program without one."""
+    from torchmcu.pte_reader import Int
 
     for plan in program.execution_plan:
         if plan.name == METHOD_NAME:

@@ -5,6 +5,8 @@
  */
 #include <torchmcu/runner.h>
 
+#include "../runner/program_checks.h"
+
 #include <chrono>
 #include <new>
 
@@ -59,5 +61,9 @@ size_t tmcu_runner_method_pool_used(void* handle) { return as_runner(handle)->me
 const char* tmcu_runner_last_error(void* handle) { return as_runner(handle)->last_error(); }
 
 uint32_t tmcu_fnv1a32(const void* data, size_t nbytes) { return torchmcu::fnv1a32(data, nbytes); }
+
+const char* tmcu_recompile_target(int64_t cpu, int64_t firmware_isa) {
+  return torchmcu::recompile_target(cpu, firmware_isa);
+}
 
 }  // extern "C"

@@ -6,10 +6,18 @@
  *
  *   fuzz_runner PROGRAM.pte CASES SEED
  *
+ * Half the cases damage the file as flash or a transfer would (the CRC-32
+ * trailer must catch them: any that load and change the output are counted
+ * as "silent-changes", which must be 0); the other half re-seal the damaged
+ * bytes with a fresh trailer, so the structural checks behind the CRC are
+ * fuzzed too. A final pass makes CASES single-bit flips of the whole file.
+ *
  * Prints one line per outcome category and "crashes 0" at the end; a case
  * that hangs is caught by the caller's timeout.
  */
 #include <torchmcu/runner.h>
+
+#include "../runner/program_checks.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -75,6 +83,44 @@ void mutate(std::vector<uint8_t>& bytes, Rng& rng, Mutation kind) {
   }
 }
 
+/* Loads `bytes`, runs them on zero inputs; `outputs` receives every output's bytes. */
+int run_case(const std::vector<uint8_t>& bytes, std::vector<uint8_t>* outputs, bool* loaded = nullptr) {
+  // The program lives in a buffer of exactly its size: ASan sees any read past it.
+  std::vector<uint8_t> program(bytes.begin(), bytes.end());
+  torchmcu::Runner runner;
+  torchmcu::RunnerMemory memory{g_arena, kArenaBytes, g_pool, kPoolBytes};
+  int code = runner.load(program.empty() ? nullptr : program.data(), program.size(), memory);
+  if (loaded != nullptr) {
+    *loaded = code == 0;
+  }
+  for (size_t i = 0; code == 0 && i < runner.num_inputs(); ++i) {
+    std::vector<uint8_t> input(runner.input_nbytes(i), 0);
+    code = runner.set_input(i, input.data(), input.size());
+  }
+  if (code == 0) {
+    code = runner.run();
+  }
+  outputs->clear();
+  for (size_t i = 0; code == 0 && i < runner.num_outputs(); ++i) {
+    const void* data = nullptr;
+    size_t nbytes = 0;
+    if (runner.output(i, &data, &nbytes) == 0) {
+      outputs->insert(outputs->end(), static_cast<const uint8_t*>(data), static_cast<const uint8_t*>(data) + nbytes);
+    }
+  }
+  return code;
+}
+
+/* Replaces the trailer with one that matches the (damaged) bytes before it. */
+void reseal(std::vector<uint8_t>& bytes) {
+  const uint32_t crc = torchmcu::crc32(bytes.data(), bytes.size());
+  const uint32_t magic = torchmcu::kTrailerMagic;
+  const uint8_t* m = reinterpret_cast<const uint8_t*>(&magic);
+  const uint8_t* c = reinterpret_cast<const uint8_t*>(&crc);
+  bytes.insert(bytes.end(), m, m + 4);
+  bytes.insert(bytes.end(), c, c + 4);
+}
+
 const char* category(int code) {
   switch (-code) {
     case 0: return "ok";
@@ -109,30 +155,34 @@ int main(int argc, char** argv) {
   const long cases = strtol(argv[2], nullptr, 10);
   Rng rng{static_cast<uint64_t>(strtoull(argv[3], nullptr, 10)) * 2654435761u + 1};
 
+  std::vector<uint8_t> expected;
+  if (seed.size() < torchmcu::kTrailerBytes || run_case(seed, &expected) != 0) {
+    fprintf(stderr, "the unmutated program does not run\n");
+    return 2;
+  }
+  const std::vector<uint8_t> body(seed.begin(), seed.end() - torchmcu::kTrailerBytes);
+
   const char* names[16] = {nullptr};
   long counts[16] = {0};
   long by_mutation[kMutations] = {0};
-  long loaded = 0, ran = 0;
+  long loaded = 0, ran = 0, damaged = 0, silent = 0;
+  std::vector<uint8_t> outputs;
   for (long c = 0; c < cases; ++c) {
-    std::vector<uint8_t> bytes = seed;
+    const bool resealed = rng.below(2) == 0;
+    std::vector<uint8_t> bytes = resealed ? body : seed;
     const Mutation kind = static_cast<Mutation>(rng.below(kMutations));
     mutate(bytes, rng, kind);
     by_mutation[kind]++;
-    // The program lives in a buffer of exactly its size: ASan sees any read past it.
-    std::vector<uint8_t> program(bytes.begin(), bytes.end());
-    torchmcu::Runner runner;
-    torchmcu::RunnerMemory memory{g_arena, kArenaBytes, g_pool, kPoolBytes};
-    int code = runner.load(program.empty() ? nullptr : program.data(), program.size(), memory);
-    if (code == 0) {
-      ++loaded;
-      for (size_t i = 0; i < runner.num_inputs() && code == 0; ++i) {
-        std::vector<uint8_t> input(runner.input_nbytes(i), 0);
-        code = runner.set_input(i, input.data(), input.size());
-      }
-      if (code == 0) {
-        code = runner.run();
-        ran += code == 0;
-      }
+    if (resealed) {
+      reseal(bytes);
+    }
+    bool load_ok = false;
+    int code = run_case(bytes, &outputs, &load_ok);
+    loaded += load_ok;
+    ran += code == 0;
+    if (!resealed && bytes != seed) {
+      ++damaged;
+      silent += code == 0 && outputs != expected;
     }
     const char* name = category(code);
     for (size_t i = 0; i < 16; ++i) {
@@ -143,11 +193,22 @@ int main(int argc, char** argv) {
       }
     }
   }
+  long flips = 0, flips_refused = 0, flips_silent = 0;
+  for (long c = 0; c < cases; ++c) {
+    std::vector<uint8_t> bytes = seed;
+    bytes[rng.below(bytes.size())] ^= static_cast<uint8_t>(1u << rng.below(8));
+    const int code = run_case(bytes, &outputs);
+    ++flips;
+    flips_refused += code != 0;
+    flips_silent += code == 0 && outputs != expected;
+  }
   printf("cases %ld\n", cases);
   for (int m = 0; m < kMutations; ++m) {
     printf("mutation %s %ld\n", kMutationNames[m], by_mutation[m]);
   }
   printf("loaded %ld\nran %ld\n", loaded, ran);
+  printf("damaged %ld\nsilent-changes %ld\n", damaged, silent);
+  printf("single-bit-flips %ld\nflips-refused %ld\nflip-silent-changes %ld\n", flips, flips_refused, flips_silent);
   for (size_t i = 0; i < 16 && names[i] != nullptr; ++i) {
     printf("outcome %s: %ld\n", names[i], counts[i]);
   }

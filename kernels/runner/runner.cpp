@@ -9,6 +9,8 @@
 #include <executorch/runtime/platform/runtime.h>
 #include <torchmcu/build_info.h>
 
+#include "program_checks.h"
+
 namespace torchmcu {
 
 using executorch::aten::ScalarType;
@@ -38,14 +40,6 @@ const char* isa_name(int64_t isa) { return (isa >= 0 && isa <= 2) ? kIsaNames[is
 
 const char* cpu_name(int64_t cpu) { return (cpu >= 0 && cpu <= 9) ? kCpuNames[cpu] : "cortex-m?"; }
 
-/* The target suffix that makes the host plan for the firmware's ISA. */
-const char* target_suffix_for(int64_t firmware_isa) {
-  switch (firmware_isa) {
-    case TORCHMCU_ISA_DSP: return "+nomve";
-    case TORCHMCU_ISA_SCALAR: return "+nomve+nodsp or a scalar core";
-    default: return "";
-  }
-}
 constexpr size_t kArenaAlignment = 16;
 constexpr size_t kMaxRank = 8;
 
@@ -82,219 +76,6 @@ int errno_of(Error error) {
   }
 }
 
-/*
- * Minimal bounds-checked flatbuffer reads, for the one check ExecuTorch itself
- * skips: ExecuTorch 1.5.1 logs every operator's name and overload with
- * `op->overload()->c_str()` when a kernel fails, which dereferences NULL for a
- * program whose operator lacks the (optional) overload string. Such programs
- * are refused at load instead, as are plans whose input/output or instruction
- * indices point outside their values, operators or chain (ExecuTorch trusts
- * those at execution time). Field numbers follow executorch/schema/program.fbs.
- */
-constexpr uint16_t kProgramExecutionPlan = 1;
-constexpr uint16_t kExecutionPlanValues = 2;
-constexpr uint16_t kExecutionPlanInputs = 3;
-constexpr uint16_t kExecutionPlanOutputs = 4;
-constexpr uint16_t kExecutionPlanChains = 5;
-constexpr uint16_t kExecutionPlanOperators = 6;
-constexpr uint16_t kChainInstructions = 2;
-constexpr uint16_t kInstructionArgsType = 0;
-constexpr uint16_t kInstructionArgs = 1;
-enum : uint8_t { kKernelCall = 1, kDelegateCall = 2, kMoveCall = 3, kJumpFalseCall = 4, kFreeCall = 5 };
-constexpr uint16_t kOperatorName = 0;
-constexpr uint16_t kOperatorOverload = 1;
-
-struct FlatView {
-  const uint8_t* data;
-  size_t size;
-
-  bool read32(size_t at, uint32_t* out) const {
-    if (at > size || size - at < 4) {
-      return false;
-    }
-    memcpy(out, data + at, 4);
-    return true;
-  }
-  bool read16(size_t at, uint16_t* out) const {
-    if (at > size || size - at < 2) {
-      return false;
-    }
-    memcpy(out, data + at, 2);
-    return true;
-  }
-  /* Inline scalar field `field` of `table` (its default when absent); false if out of bounds. */
-  bool scalar(size_t table, uint16_t field, uint32_t default_value, uint32_t bytes, uint32_t* out) const {
-    uint32_t soffset = 0;
-    uint16_t vtable_size = 0, field_offset = 0;
-    *out = default_value;
-    if (!read32(table, &soffset)) {
-      return false;
-    }
-    const int64_t vtable = static_cast<int64_t>(table) - static_cast<int32_t>(soffset);
-    if (vtable < 0 || !read16(static_cast<size_t>(vtable), &vtable_size)) {
-      return false;
-    }
-    if (4u + 2u * field + 2u > vtable_size || !read16(static_cast<size_t>(vtable) + 4 + 2 * field, &field_offset) ||
-        field_offset == 0) {
-      return true;
-    }
-    if (bytes == 1) {
-      if (table + field_offset >= size) {
-        return false;
-      }
-      *out = data[table + field_offset];
-      return true;
-    }
-    return read32(table + field_offset, out);
-  }
-  /* Every element of the int vector at field `field` is < limit (absent: true). */
-  bool indices_below(size_t table, uint16_t field, uint32_t limit) const {
-    const size_t vector = child(table, field);
-    uint32_t count = 0;
-    if (vector == 0) {
-      return true;
-    }
-    if (!read32(vector, &count)) {
-      return false;
-    }
-    for (uint32_t i = 0; i < count; ++i) {
-      uint32_t index = 0;
-      if (!read32(vector + 4 + 4 * static_cast<size_t>(i), &index) || index >= limit) {
-        return false;
-      }
-    }
-    return true;
-  }
-  /* Position of table field `field` (an offset to a child), or 0 when absent/invalid. */
-  size_t child(size_t table, uint16_t field) const {
-    uint32_t soffset = 0;
-    uint16_t vtable_size = 0, field_offset = 0;
-    if (!read32(table, &soffset)) {
-      return 0;
-    }
-    const int64_t vtable = static_cast<int64_t>(table) - static_cast<int32_t>(soffset);
-    if (vtable < 0 || !read16(static_cast<size_t>(vtable), &vtable_size) || 4u + 2u * field + 2u > vtable_size ||
-        !read16(static_cast<size_t>(vtable) + 4 + 2 * field, &field_offset) || field_offset == 0) {
-      return 0;
-    }
-    uint32_t relative = 0;
-    const size_t at = table + field_offset;
-    if (!read32(at, &relative) || relative == 0 || at + relative >= size) {
-      return 0;
-    }
-    return at + relative;
-  }
-};
-
-/* Every instruction's value, operator and jump indices are in range. */
-bool instructions_well_formed(const FlatView& view, size_t chains, uint32_t value_count, uint32_t op_count) {
-  uint32_t chain_count = 0;
-  if (chains == 0) {
-    return true;
-  }
-  if (!view.read32(chains, &chain_count)) {
-    return false;
-  }
-  for (uint32_t c = 0; c < chain_count; ++c) {
-    uint32_t relative = 0;
-    const size_t chain_slot = chains + 4 + 4 * static_cast<size_t>(c);
-    if (!view.read32(chain_slot, &relative)) {
-      return false;
-    }
-    const size_t instructions = view.child(chain_slot + relative, kChainInstructions);
-    uint32_t count = 0;
-    if (instructions == 0) {
-      continue;
-    }
-    if (!view.read32(instructions, &count)) {
-      return false;
-    }
-    for (uint32_t i = 0; i < count; ++i) {
-      const size_t slot = instructions + 4 + 4 * static_cast<size_t>(i);
-      uint32_t type = 0, a = 0, b = 0;
-      if (!view.read32(slot, &relative) || !view.scalar(slot + relative, kInstructionArgsType, 0, 1, &type)) {
-        return false;
-      }
-      const size_t args = view.child(slot + relative, kInstructionArgs);
-      if (args == 0) {
-        return false;
-      }
-      switch (type) {
-        case kKernelCall:
-          if (!view.scalar(args, 0, 0, 4, &a) || a >= op_count || !view.indices_below(args, 1, value_count)) {
-            return false;
-          }
-          break;
-        case kMoveCall:
-          if (!view.scalar(args, 0, 0, 4, &a) || !view.scalar(args, 1, 0, 4, &b) || a >= value_count ||
-              b >= value_count) {
-            return false;
-          }
-          break;
-        case kJumpFalseCall:
-          if (!view.scalar(args, 0, 0, 4, &a) || !view.scalar(args, 1, 0, 4, &b) || a >= value_count || b >= count) {
-            return false;
-          }
-          break;
-        case kFreeCall:
-          if (!view.scalar(args, 0, 0, 4, &a) || a >= value_count) {
-            return false;
-          }
-          break;
-        default:
-          return false;  // torchmcu programs have no delegates; anything else is corrupt
-      }
-    }
-  }
-  return true;
-}
-
-bool operators_well_formed(const uint8_t* data, size_t size) {
-  FlatView view{data, size};
-  uint32_t root = 0;
-  if (!view.read32(0, &root)) {
-    return false;
-  }
-  const size_t plans = view.child(root, kProgramExecutionPlan);
-  uint32_t plan_count = 0;
-  if (plans == 0 || !view.read32(plans, &plan_count)) {
-    return false;
-  }
-  for (uint32_t p = 0; p < plan_count; ++p) {
-    uint32_t relative = 0;
-    const size_t slot = plans + 4 + 4 * static_cast<size_t>(p);
-    if (!view.read32(slot, &relative)) {
-      return false;
-    }
-    const size_t plan = slot + relative;
-    uint32_t value_count = 0;
-    const size_t values = view.child(plan, kExecutionPlanValues);
-    if (values == 0 || !view.read32(values, &value_count)) {
-      return false;
-    }
-    if (!view.indices_below(plan, kExecutionPlanInputs, value_count) ||
-        !view.indices_below(plan, kExecutionPlanOutputs, value_count)) {
-      return false;
-    }
-    const size_t operators = view.child(plan, kExecutionPlanOperators);
-    uint32_t op_count = 0;
-    if (operators != 0 && !view.read32(operators, &op_count)) {
-      return false;
-    }
-    if (!instructions_well_formed(view, view.child(plan, kExecutionPlanChains), value_count, op_count)) {
-      return false;
-    }
-    for (uint32_t o = 0; o < op_count; ++o) {
-      const size_t op_slot = operators + 4 + 4 * static_cast<size_t>(o);
-      if (!view.read32(op_slot, &relative) || view.child(op_slot + relative, kOperatorName) == 0 ||
-          view.child(op_slot + relative, kOperatorOverload) == 0) {
-        return false;
-      }
-    }
-  }
-  return true;
-}
-
 }  // namespace
 
 int Runner::fail(int code, const char* format, ...) {
@@ -328,6 +109,12 @@ int Runner::load(const void* program, size_t program_size, const RunnerMemory& m
   }
   executorch::runtime::runtime_init();
 
+  const ProgramTrailer trailer = read_trailer(static_cast<const uint8_t*>(program), program_size);
+  if (trailer.present && !trailer.intact) {
+    return fail(-EBADMSG, "program corrupted: CRC-32 of its %u bytes does not match the one it carries",
+                static_cast<unsigned>(trailer.program_size));
+  }
+  program_size = trailer.program_size;
   loader_.emplace(program, program_size);
   // Full verification: a corrupted or truncated program is refused here.
   Result<Program> loaded_program = Program::load(&*loader_, Program::Verification::InternalConsistency);
@@ -375,6 +162,9 @@ int Runner::load(const void* program, size_t program_size, const RunnerMemory& m
   int record_status = check_record(memory);
   if (record_status != 0) {
     return record_status;
+  }
+  if (TORCHMCU_VERIFY_PROGRAM && !trailer.present) {
+    return fail(-EBADMSG, "program corrupted or from an older torchmcu: no CRC-32 trailer (recompile it)");
   }
   // A fresh allocator over the whole pool: the record check's allocations are dropped.
   method_allocator_.emplace(static_cast<uint32_t>(memory.method_pool_size),
@@ -445,8 +235,8 @@ int Runner::check_record(const RunnerMemory& memory) {
   if (TORCHMCU_BUILD_USES_CMSIS_NN) {
     if (isa != TORCHMCU_BUILD_ISA) {
       return fail(-EPROTO, "program planned for %s (%s scratch sizes), firmware runs CMSIS-NN's %s path: recompile "
-                  "with --target %s%s", cpu_name(cpu), isa_name(isa), isa_name(TORCHMCU_BUILD_ISA), cpu_name(cpu),
-                  target_suffix_for(TORCHMCU_BUILD_ISA));
+                  "with --target %s", cpu_name(cpu), isa_name(isa), isa_name(TORCHMCU_BUILD_ISA),
+                  recompile_target(cpu, TORCHMCU_BUILD_ISA));
     }
     if (TORCHMCU_CMSIS_NN_SIZING_VERSION != 0u &&
         static_cast<uint32_t>(sizing_version) != TORCHMCU_CMSIS_NN_SIZING_VERSION) {

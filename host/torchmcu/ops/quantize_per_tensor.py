@@ -8,10 +8,13 @@ from torchmcu.ops._library import define_op
 
 def _reference(input: torch.Tensor, scale: float, zero_point: int) -> torch.Tensor:
     # The kernel multiplies by 1.0f/scale in float32 and rounds half to even
-    # (nearbyintf), so the reference does exactly that.
+    # (nearbyintf), so the reference does exactly that. Non-finite inputs are
+    # defined (docs/numerics.md): +-Inf saturate to 127/-128, NaN becomes the
+    # zero point (the quantized 0.0), in every backend.
     inverse_scale = np.float32(1.0) / np.float32(scale)
     scaled = input.to(torch.float32) * torch.tensor(inverse_scale, dtype=torch.float32)
-    return torch.clamp(torch.round(scaled) + zero_point, -128, 127).to(torch.int8)
+    clamped = torch.clamp(torch.round(scaled) + zero_point, -128, 127)
+    return torch.where(torch.isnan(clamped), float(zero_point), clamped).to(torch.int8)
 
 
 def _meta(input: torch.Tensor, scale: float, zero_point: int) -> torch.Tensor:

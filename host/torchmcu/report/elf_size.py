@@ -72,13 +72,23 @@ class SizeReport:
 
 
 def elf_size(path: str | Path) -> SizeReport:
+    path = Path(path)
+    if path.is_dir():
+        raise ElfSizeError(f"{path}: is a directory, expected a firmware ELF (Zephyr: build/zephyr/zephyr.elf)")
+    if not path.is_file():
+        raise ElfSizeError(f"{path}: no such file")
+    try:
+        return _elf_size(path)
+    except ElfSizeError:
+        raise
+    except Exception as error:  # pyelftools raises struct, ELFParseError, ... on truncated images
+        raise ElfSizeError(f"{path}: truncated or corrupted ELF ({type(error).__name__})") from error
+
+
+def _elf_size(path: Path) -> SizeReport:
     from elftools.common.exceptions import ELFError
     from elftools.elf.elffile import ELFFile
     from elftools.elf.sections import SymbolTableSection
-
-    path = Path(path)
-    if not path.is_file():
-        raise ElfSizeError(f"{path}: no such file")
     with path.open("rb") as stream:
         try:
             elf = ELFFile(stream)
