@@ -17,6 +17,8 @@ _SCALAR_TYPES = {0: ("uint8", 1), 1: ("int8", 1), 2: ("int16", 2), 3: ("int32", 
 SCRATCH_ARGUMENTS = ("scratch", "reverse_scratch")
 # Ops that cost no kernel work: ExecuTorch's view is a pointer alias.
 FREE_OPS = {"executorch_prim::et_view"}
+# Arena offsets are multiples of this (ExecuTorch's memory planning default, which torchmcu keeps).
+ARENA_ALIGNMENT = 16
 
 
 def _dtype(tensor: Tensor) -> tuple[str, int]:
@@ -55,17 +57,6 @@ def read_plan(pte: bytes) -> dict[str, Any]:
     values = plan.values
     operators = plan.operators
     ops: list[dict[str, Any]] = []
-    constant_bytes = 0
-    int8_weight_bytes = 0
-    seen_constants: set[int] = set()
-    for index, value in enumerate(values):
-        tensor = value.val
-        if isinstance(tensor, Tensor) and tensor.data_buffer_idx > 0 and tensor.data_buffer_idx not in seen_constants:
-            seen_constants.add(tensor.data_buffer_idx)
-            constant_bytes += _nbytes(tensor)
-            if _dtype(tensor)[0] == "int8":
-                int8_weight_bytes += _nbytes(tensor)
-
     for chain in plan.chains:
         for instruction in chain.instructions:
             call = instruction.instr_args
@@ -90,7 +81,10 @@ def read_plan(pte: bytes) -> dict[str, Any]:
                     "bytes": _nbytes(tensor),
                     "arena_offset": _arena_offset(tensor),
                     "constant": tensor.data_buffer_idx > 0,
+                    "argument": name,
                 }
+                if tensor.data_buffer_idx > 0:
+                    entry["buffer"] = tensor.data_buffer_idx
                 if name in SCRATCH_ARGUMENTS:
                     scratch.append({"argument": name, **entry})
                 elif name == "out" or position == len(call.args) - 1:
@@ -113,11 +107,12 @@ def read_plan(pte: bytes) -> dict[str, Any]:
         for value_index in indices:
             tensor = values[value_index].val
             if isinstance(tensor, Tensor):
-                result.append({"shape": list(tensor.sizes), "dtype": _dtype(tensor)[0], "bytes": _nbytes(tensor),
+                result.append({"value": value_index, "shape": list(tensor.sizes), "dtype": _dtype(tensor)[0], "bytes": _nbytes(tensor),
                                "arena_offset": _arena_offset(tensor)})
         return result
 
     buffer_sizes = list(plan.non_const_buffer_sizes)
+    by_kind = constant_bytes_by_kind(ops)
     return {
         "method": plan.name,
         "record": record.describe() if record else None,
@@ -129,8 +124,11 @@ def read_plan(pte: bytes) -> dict[str, Any]:
         "planned_buffers": [int(b) for b in buffer_sizes[1:]],
         "peak_scratch_bytes": max((op["scratch_bytes"] for op in ops), default=0),
         "total_scratch_bytes": sum(op["scratch_bytes"] for op in ops),
-        "constant_bytes": constant_bytes,
-        "int8_weight_bytes": int8_weight_bytes,
+        # Constants count once per stored buffer, and only when a kernel call reads them.
+        "constant_bytes_by_kind": by_kind,
+        "constant_bytes": sum(by_kind.values()),
+        "int8_weight_bytes": by_kind["int8_weights"],
+        "unread_constant_bytes": unread_constant_bytes(program, ops),
         "pte_bytes": len(pte),
         # Every temporary a kernel needs is planned in the arena.
         "temp_allocator_bytes": 0,
@@ -139,18 +137,114 @@ def read_plan(pte: bytes) -> dict[str, Any]:
     }
 
 
+# Constant arguments by kind: the plan reports each kind's bytes separately.
+_CONSTANT_KINDS = {"bias": "int32_bias", "multiplier": "requantization", "shift": "requantization",
+                   "table": "luts"}
+CONSTANT_KINDS = ("int8_weights", "int32_bias", "requantization", "luts", "other")
+
+
+def constant_kind(constant: dict[str, Any]) -> str:
+    """The kind of one constant argument of an op in the plan."""
+    # A constant int8 matmul operand is a weight matrix, whatever the argument is called.
+    if constant["dtype"] == "int8" and constant["argument"] in ("weight", "rhs"):
+        return "int8_weights"
+    kind = _CONSTANT_KINDS.get(constant["argument"], "other")
+    return kind if kind != "int32_bias" or constant["dtype"] == "int32" else "other"
+
+
+def constant_bytes_by_kind(ops: list[dict[str, Any]]) -> dict[str, int]:
+    """Bytes of the constant buffers kernel calls read, by kind; a shared buffer counts once."""
+    totals = dict.fromkeys(CONSTANT_KINDS, 0)
+    seen: set[int] = set()
+    for op in ops:
+        for constant in op["constants"]:
+            if constant["buffer"] not in seen:
+                seen.add(constant["buffer"])
+                totals[constant_kind(constant)] += constant["bytes"]
+    return totals
+
+
+def unread_constant_bytes(program, ops: list[dict[str, Any]]) -> int:
+    """Bytes of the stored constant buffers that no kernel call of `ops` reads.
+
+    A buffer's bytes are those of a tensor naming it (the deserialized storage
+    includes the segment's alignment padding); an unnamed buffer counts whole.
+    """
+    read = {constant["buffer"] for op in ops for constant in op["constants"]}
+    sizes = {index: len(buffer.storage) for index, buffer in enumerate(program.constant_buffer) if index > 0}
+    for method in program.execution_plan:
+        for value in method.values:
+            if isinstance(value.val, Tensor) and value.val.data_buffer_idx > 0:
+                sizes[value.val.data_buffer_idx] = _nbytes(value.val)
+    return sum(nbytes for index, nbytes in sizes.items() if index not in read)
+
+
 def is_lowered_op(op_name: str) -> bool:
     """A torchmcu kernel, or free pointer aliasing."""
     base = op_name.split(".")[0]
     return base.startswith("torchmcu::") or base in FREE_OPS
 
 
-def lower_bound_bytes(plan: dict[str, Any]) -> int:
-    """Max over ops of the bytes that must be live at once: inputs + outputs + scratch."""
-    best = 0
+def _aligned(nbytes: int, alignment: int) -> int:
+    return -(-nbytes // alignment) * alignment
+
+
+def live_tensors(plan: dict[str, Any]) -> dict[int, tuple[int, int, int]]:
+    """Arena tensors by value: (first op, last op, bytes) over the ops that write or read them.
+
+    A view shares its base's memory, so its reads keep the base alive: an
+    `et_view` call names its base; a static view ExecuTorch elided is a value
+    no op writes, at an offset inside a tensor written earlier. Program inputs
+    are live from the first op, outputs until the last.
+    """
+    base: dict[int, int] = {}
+    spans: dict[int, list[int]] = {}
+    placed: list[tuple[int, int, int]] = []  # (offset, bytes, value) of every tensor written so far
+    written = {entry["value"] for entry in plan["program_inputs"]}
     for op in plan["ops"]:
-        live = sum(t["bytes"] for t in op["inputs"] + op["outputs"] if t["arena_offset"] is not None)
-        best = max(best, live + op["scratch_bytes"])
+        if op["op"].split(".")[0] in FREE_OPS and op["inputs"] and op["outputs"]:
+            source = op["inputs"][0]["value"]
+            base[op["outputs"][0]["value"]] = base.get(source, source)
+        written |= {entry["value"] for entry in op["outputs"] + op["scratch"]}
+        for entry in op["inputs"] + op["outputs"] + op["scratch"]:
+            value = base.get(entry["value"], entry["value"])
+            if entry["arena_offset"] is None and value not in spans:
+                continue  # a constant, or a view of one
+            if value not in written and value not in base:
+                start = entry["arena_offset"]
+                holders = [v for o, n, v in placed if o <= start and start + entry["bytes"] <= o + n]
+                value = base[value] = holders[-1] if holders else value
+            if value not in spans:
+                spans[value] = [op["index"], op["index"], entry["bytes"]]
+                placed.append((entry["arena_offset"], entry["bytes"], value))
+            spans[value][1] = op["index"]
+    for entry in plan["program_inputs"]:
+        if entry.get("value") in spans:
+            spans[entry["value"]][0] = 0
+    for entry in plan["program_outputs"]:
+        value = base.get(entry.get("value"), entry.get("value"))
+        if value in spans:
+            spans[value][1] = len(plan["ops"]) - 1
+    return {value: tuple(span) for value, span in spans.items()}
+
+
+def lower_bound_bytes(plan: dict[str, Any], alignment: int = ARENA_ALIGNMENT) -> int:
+    """No plan with `alignment`-aligned offsets fits in fewer bytes (docs/scratch.md proves it).
+
+    While op i runs, every tensor live at i (its inputs, outputs and scratch,
+    and every tensor written before i and read after it) needs bytes no other
+    one uses. Stacked at aligned offsets, each but the topmost takes its size
+    rounded up to the alignment.
+    """
+    live_at: list[list[int]] = [[] for _ in plan["ops"]]
+    for first, last, nbytes in live_tensors(plan).values():
+        for index in range(first, last + 1):
+            live_at[index].append(nbytes)
+    best = 0
+    for sizes in live_at:
+        if sizes:
+            padded = [_aligned(n, alignment) for n in sizes]
+            best = max(best, sum(padded) - max(p - n for p, n in zip(padded, sizes)))
     return best
 
 
@@ -170,6 +264,8 @@ def format_plan(plan: dict[str, Any]) -> str:
         ("arena_bytes", "arena bytes"),
         ("peak_scratch_bytes", "peak scratch bytes"),
         ("int8_weight_bytes", "int8 weight bytes"),
+        ("constant_bytes", "constant bytes read"),
+        ("unread_constant_bytes", "unread constant bytes"),
         ("pte_bytes", ".pte bytes"),
         ("temp_allocator_bytes", "temp allocator bytes"),
         ("method_allocator_bytes", "method allocator bytes"),
@@ -178,6 +274,8 @@ def format_plan(plan: dict[str, Any]) -> str:
     ):
         if key in plan and plan[key] is not None:
             lines.append(f"{label:<26} {plan[key]}")
+        if key == "constant_bytes" and "constant_bytes_by_kind" in plan:
+            lines += [f"  {kind.replace('_', ' '):<24} {nbytes}" for kind, nbytes in plan["constant_bytes_by_kind"].items()]
     if plan.get("method_allocator_note"):
         lines.append(f"  ({plan['method_allocator_note']})")
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from torchmcu.passes.fuse_views_pass import FuseViewsPass
 from torchmcu.passes.lower_boundary_qdq_pass import LowerBoundaryQDQPass
 from torchmcu.passes.lower_quantized_ops_pass import LowerQuantizedOpsPass
 from torchmcu.passes.plan_scratch_pass import PlanScratchPass
+from torchmcu.passes.remove_unused_constants_pass import RemoveUnusedConstantsPass
 
 
 def pre_quantization_passes() -> list[PassBase]:
@@ -39,6 +40,9 @@ def lowering_passes(target) -> list[PassBase]:
         FoldTransposesPass(),
         FuseViewsPass(),
         FoldTransposesPass(),
+        # 4. Last: torch.export lifts every tensor left on the module into the
+        #    program, so the weights lowering replaced must be gone before re-export.
+        RemoveUnusedConstantsPass(),
     ]
 
 
@@ -49,6 +53,7 @@ __all__ = [
     "LowerBoundaryQDQPass",
     "LowerQuantizedOpsPass",
     "PlanScratchPass",
+    "RemoveUnusedConstantsPass",
     "lowering_passes",
     "pre_quantization_passes",
 ]

@@ -1,0 +1,103 @@
+"""Every constant a .pte stores is read by a kernel call, and the plan counts exactly those bytes.
+
+The programs are parsed back with ExecuTorch's own flatbuffer schema: the
+check trusts neither the compiler nor torchmcu.plan.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from pathlib import Path
+
+import pytest
+import torch
+from executorch.exir._serialize._program import deserialize_pte_binary
+from executorch.exir.schema import KernelCall, Tensor, TensorList
+from torch import nn
+
+from tests.host.conftest import compiled_model
+from tests.models import ALL_MODELS
+from torchmcu.compiler import compile as compile_model
+from torchmcu.model_file import load_model_file
+from torchmcu.passes import RemoveUnusedConstantsPass
+from torchmcu.plan import CONSTANT_KINDS, read_plan
+
+SAMPLES = sorted((Path(__file__).resolve().parents[2] / "samples").glob("*/model.py"))
+
+
+@functools.lru_cache(maxsize=None)
+def sample_program(path: Path):
+    model = load_model_file(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return compile_model(model.module, model.example_inputs, calibration=model.calibration)
+
+
+def stored_and_read_buffers(pte: bytes) -> tuple[set[int], set[int]]:
+    """(constant buffer indices the program stores, those some kernel call's arguments name)."""
+    program = deserialize_pte_binary(pte).program
+    stored = set(range(1, len(program.constant_buffer)))  # buffer 0 is ExecuTorch's empty placeholder
+    read: set[int] = set()
+    for method in program.execution_plan:
+        for chain in method.chains:
+            for instruction in chain.instructions:
+                if not isinstance(instruction.instr_args, KernelCall):
+                    continue
+                for index in instruction.instr_args.args:
+                    value = method.values[index].val
+                    items = [method.values[i].val for i in value.items] if isinstance(value, TensorList) else [value]
+                    read |= {t.data_buffer_idx for t in items if isinstance(t, Tensor) and t.data_buffer_idx > 0}
+    return stored, read
+
+
+def assert_every_constant_read(pte: bytes, what: str) -> None:
+    stored, read = stored_and_read_buffers(pte)
+    assert stored, f"{what}: no constants at all (the parse is broken)"
+    assert stored <= read, f"{what}: constant buffers no kernel call reads: {sorted(stored - read)}"
+    plan = read_plan(pte)
+    assert plan["unread_constant_bytes"] == 0
+    assert sum(plan["constant_bytes_by_kind"].values()) == plan["constant_bytes"]
+
+
+# All reference models at the default target: the session's other model tests compile the same programs.
+@pytest.mark.parametrize("name", ALL_MODELS)
+def test_reference_model_stores_only_constants_kernels_read(name):
+    assert_every_constant_read(compiled_model(name)[0].pte, name)
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.parent.name for p in SAMPLES])
+def test_sample_stores_only_constants_kernels_read(path):
+    assert_every_constant_read(sample_program(path).pte, path.parent.name)
+
+
+def test_constant_bytes_by_kind_count_what_each_kernel_reads():
+    """A conv, a linear and a sigmoid: weights, bias, requantization and the LUT each land in their kind."""
+    model = nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU(), nn.Flatten(), nn.Linear(8 * 4 * 4, 5), nn.Sigmoid()).eval()
+    generator = torch.Generator().manual_seed(0)
+    calibration = [(torch.randn(1, 3, 6, 6, generator=generator),) for _ in range(4)]
+    for target, kernel_sums in (("cortex-m4", 0), ("cortex-m55", 5 * 4)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            plan = compile_model(model, calibration[0], target=target, calibration=calibration).plan
+        assert set(plan["constant_bytes_by_kind"]) == set(CONSTANT_KINDS)
+        assert plan["constant_bytes_by_kind"] == {
+            "int8_weights": 8 * 3 * 3 * 3 + 5 * 128,
+            "int32_bias": 4 * (8 + 5),
+            "requantization": 2 * 4 * (8 + 5),  # a Q31 multiplier and a shift per output channel
+            "luts": 256,
+            "other": kernel_sums,  # MVE's fully-connected kernel sums, precomputed on the host
+        }, target
+        assert plan["int8_weight_bytes"] == plan["constant_bytes_by_kind"]["int8_weights"]
+
+
+def test_pass_drops_unread_constants_and_keeps_read_ones():
+    graph_module = torch.fx.symbolic_trace(nn.Linear(4, 2))
+    graph_module.register_buffer("orphan", torch.ones(3))
+    graph_module.register_buffer("dangling", torch.ones(5))
+    with graph_module.graph.inserting_before(next(iter(graph_module.graph.nodes))):
+        graph_module.graph.get_attr("dangling")  # a get_attr with no user, as lowering leaves them
+    RemoveUnusedConstantsPass()(graph_module)
+    names = {name for name, _ in graph_module.named_parameters()} | {name for name, _ in graph_module.named_buffers()}
+    assert names == {"weight", "bias"}
+    assert [n.target for n in graph_module.graph.nodes if n.op == "get_attr"] == ["weight", "bias"]
