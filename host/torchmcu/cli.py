@@ -294,8 +294,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def describe(error: BaseException) -> str:
     """One line for any error: ours say what to change; others at least say where."""
-    if isinstance(error, (TorchMcuError, ValueError)):
-        return str(error)
+    if isinstance(error, TorchMcuError):
+        return str(error)  # ours: may list details on further lines (the --strict listing)
+    if isinstance(error, ValueError):  # TargetError and argument errors from libraries
+        return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
         return f"{where}{error.strerror or error}"

@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 from torchmcu.cli import main
+from torchmcu.integrity import TRAILER_BYTES, add_trailer
 
 GOOD = """
 import torch
@@ -120,6 +121,11 @@ def workspace(tmp_path_factory) -> Path:
     corrupted = bytearray(pte)
     corrupted[0:4] = b"\xff\xff\xff\x7f"  # the flatbuffer root offset points far outside the file
     (w / "corrupted.pte").write_bytes(bytes(corrupted))
+    # The same damage with a matching CRC (a broken writer, not bit rot): the reader's bounds checks refuse it.
+    (w / "resealed.pte").write_bytes(add_trailer(bytes(corrupted[:-TRAILER_BYTES])))
+    flipped = bytearray(pte)
+    flipped[len(pte) // 2] ^= 0x04
+    (w / "flipped.pte").write_bytes(bytes(flipped))
     (w / "a_file").write_text("x")
     (w / "dir.pte").mkdir()
     (w / "taken").mkdir()
@@ -232,7 +238,11 @@ CASES = [
     ("plan_text", ["plan", "{w}/text.pte"], 1, "text.pte: not an ExecuTorch program"),
     ("plan_truncated", ["plan", "{w}/half.pte"], 1, "half.pte: truncated or corrupted"),
     ("plan_header_only", ["plan", "{w}/header_only.pte"], 1, "header_only.pte: truncated or corrupted"),
-    ("plan_corrupted", ["plan", "{w}/corrupted.pte"], 1, "corrupted.pte: truncated or corrupted"),
+    ("plan_corrupted", ["plan", "{w}/corrupted.pte"], 1, "corrupted.pte: program corrupted"),
+    ("plan_resealed_corrupt", ["plan", "{w}/resealed.pte"], 1, "resealed.pte: truncated or corrupted"),
+    ("plan_bit_flip", ["plan", "{w}/flipped.pte"], 1, "flipped.pte: program corrupted: its CRC-32"),
+    ("header_bit_flip", ["header", "{w}/flipped.pte", "--output", "{w}/h.h"], 1, "program corrupted"),
+    ("run_bit_flip", ["run", "{w}/flipped.pte", "--random"], 1, "program corrupted"),
     ("plan_model_file", ["plan", M + "good.py"], 1, "not an ExecuTorch program"),
     ("plan_output_is_directory", ["plan", "{w}/good.pte", "--output", "{w}/taken"], 1, "--output {w}/taken: is a directory"),
     ("plan_output_under_file", ["plan", "{w}/good.pte", "--output", "{w}/a_file/plan.json"], 1, "is not a directory"),

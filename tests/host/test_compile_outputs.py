@@ -83,3 +83,25 @@ def test_outputs_are_replaced_atomically(tmp_path):
     target.write_bytes(b"old")
     write_atomic(target, b"new")
     assert target.read_bytes() == b"new" and [p.name for p in tmp_path.iterdir()] == ["x.bin"]
+
+
+def test_run_compare_recompiles_for_the_recorded_target(m4_program):
+    result = torchmcu("run", str(m4_program), "--pattern", "--compare", str(MODEL_FILES / "tiny_cnn.py"))
+    assert result.returncode == 0, result.stderr
+    assert "bit-exact" in result.stdout and "did not reproduce" not in result.stderr
+
+
+def test_large_programs_warn_naming_the_largest_layers():
+    from torchmcu.budgets import check_budgets
+
+    def op(index, name, constants, live):
+        return {"index": index, "op": name, "constants": [{"bytes": constants}], "inputs": [{"bytes": live}],
+                "outputs": [], "scratch_bytes": 0}
+
+    plan = {"pte_bytes": 3 << 20, "arena_bytes": 2 << 20, "method_allocator_bytes": 4096,
+            "ops": [op(0, "torchmcu::conv2d.out", 100, 2 << 20), op(1, "torchmcu::linear.out", 3 << 20, 10)]}
+    program_warning, arena_warning = check_budgets(plan)
+    assert "above 2 MiB" in program_warning and program_warning.index("#1 torchmcu::linear.out") < \
+        program_warning.index("#0 torchmcu::conv2d.out")
+    assert "above 1 MiB" in arena_warning and "#0 torchmcu::conv2d.out 2,097,152 B" in arena_warning
+    assert check_budgets(plan, flash_budget=4 << 20, ram_budget=4 << 20) == []
