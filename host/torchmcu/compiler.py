@@ -177,9 +177,12 @@ def measure_method_pool(pte: bytes) -> int:
 def to_program(graph: GraphModule, example_inputs: tuple, target: Target, sizer) -> bytes:
     """Stage 4: export the torchmcu graph, plan scratch + activations in one arena, serialize."""
     from executorch.exir import EdgeCompileConfig, ExecutorchBackendConfig, to_edge
+    from executorch.exir.memory_planning import MemoryPlanningAlgorithmSuite
     from executorch.exir.passes import MemoryPlanningPass
 
+    from torchmcu.arena_planner import plan_arena
     from torchmcu.record import METHOD_NAME, record_for
+    from torchmcu.share_values import share_scalar_values
 
     exported = torch.export.export(graph, example_inputs, strict=False)
     record = record_for(target, sizer.SIZING_SOURCE, sizer.sizing_version())
@@ -193,13 +196,17 @@ def to_program(graph: GraphModule, example_inputs: tuple, target: Target, sizer)
     def serialize(edge) -> bytes:
         from torchmcu.integrity import add_trailer
 
-        return add_trailer(edge.to_executorch(
+        # The CRC trailer seals the final bytes, so it is added last.
+        return add_trailer(share_scalar_values(edge.to_executorch(
             ExecutorchBackendConfig(
                 # Inputs and outputs live in the arena too: one buffer holds everything.
-                memory_planning_pass=MemoryPlanningPass(alloc_graph_input=True, alloc_graph_output=True),
+                memory_planning_pass=MemoryPlanningPass(
+                    memory_planning_algo=MemoryPlanningAlgorithmSuite([plan_arena]),
+                    alloc_graph_input=True, alloc_graph_output=True,
+                ),
                 extract_delegate_segments=False,
             )
-        ).buffer)
+        ).buffer))
 
     # to_executorch mutates the edge program: measure on a copy.
     pte = serialize(copy.deepcopy(edge))

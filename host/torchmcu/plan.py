@@ -189,8 +189,8 @@ def _aligned(nbytes: int, alignment: int) -> int:
     return -(-nbytes // alignment) * alignment
 
 
-def live_tensors(plan: dict[str, Any]) -> dict[int, tuple[int, int, int]]:
-    """Arena tensors by value: (first op, last op, bytes) over the ops that write or read them.
+def live_tensors(plan: dict[str, Any]) -> dict[int, tuple[int, int, int, int]]:
+    """Arena tensors by value: (first op, last op, arena offset, bytes) over the ops that write or read them.
 
     A view shares its base's memory, so its reads keep the base alive: an
     `et_view` call names its base; a static view ExecuTorch elided is a value
@@ -215,7 +215,7 @@ def live_tensors(plan: dict[str, Any]) -> dict[int, tuple[int, int, int]]:
                 holders = [v for o, n, v in placed if o <= start and start + entry["bytes"] <= o + n]
                 value = base[value] = holders[-1] if holders else value
             if value not in spans:
-                spans[value] = [op["index"], op["index"], entry["bytes"]]
+                spans[value] = [op["index"], op["index"], entry["arena_offset"], entry["bytes"]]
                 placed.append((entry["arena_offset"], entry["bytes"], value))
             spans[value][1] = op["index"]
     for entry in plan["program_inputs"]:
@@ -237,7 +237,7 @@ def lower_bound_bytes(plan: dict[str, Any], alignment: int = ARENA_ALIGNMENT) ->
     rounded up to the alignment.
     """
     live_at: list[list[int]] = [[] for _ in plan["ops"]]
-    for first, last, nbytes in live_tensors(plan).values():
+    for first, last, _, nbytes in live_tensors(plan).values():
         for index in range(first, last + 1):
             live_at[index].append(nbytes)
     best = 0

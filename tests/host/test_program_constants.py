@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import torch
 from executorch.exir._serialize._program import deserialize_pte_binary
-from executorch.exir.schema import KernelCall, Tensor, TensorList
+from executorch.exir.schema import Int, IntList, KernelCall, Tensor, TensorList
 from torch import nn
 
 from tests.host.conftest import compiled_model
@@ -101,3 +101,13 @@ def test_pass_drops_unread_constants_and_keeps_read_ones():
     names = {name for name, _ in graph_module.named_parameters()} | {name for name, _ in graph_module.named_buffers()}
     assert names == {"weight", "bias"}
     assert [n.target for n in graph_module.graph.nodes if n.op == "get_attr"] == ["weight", "bias"]
+
+
+def test_each_distinct_scalar_argument_is_stored_once():
+    """Kernels only read scalar arguments: equal ones share one value (torchmcu.share_values)."""
+    program = deserialize_pte_binary(sample_program(SAMPLES[0]).pte).program
+    forward = next(plan for plan in program.execution_plan if plan.name == "forward")
+    ints = [v.val.int_val for v in forward.values if isinstance(v.val, Int)]
+    lists = [tuple(v.val.items) for v in forward.values if isinstance(v.val, IntList)]
+    assert ints and len(ints) == len(set(ints))
+    assert lists and len(lists) == len(set(lists))

@@ -1,0 +1,109 @@
+"""Share equal scalar arguments in a serialized program: the .pte holds each distinct one once.
+
+ExecuTorch's emitter gives every scalar argument of every kernel call its own
+value (and an int list one value per element), so a conv's stride, padding,
+offsets and clamp bounds cost about 300 bytes of flatbuffer each time, though
+a model uses a few dozen distinct numbers. Kernels only read scalar arguments,
+so one value can serve every call that passes the same number.
+"""
+
+from __future__ import annotations
+
+from executorch.exir._serialize._program import deserialize_pte_binary, serialize_pte_binary
+from executorch.exir.schema import (
+    Bool,
+    BoolList,
+    DelegateCall,
+    Double,
+    DoubleList,
+    EValue,
+    ExecutionPlan,
+    FreeCall,
+    Int,
+    IntList,
+    JumpFalseCall,
+    KernelCall,
+    MoveCall,
+    Null,
+    OptionalTensorList,
+    String,
+    TensorList,
+)
+
+_SCALARS = (Int, Double, Bool, Null, String)
+
+
+def _value_key(value: object) -> tuple | None:
+    """What makes two values interchangeable for a kernel that only reads them (None: never shared)."""
+    if isinstance(value, _SCALARS):
+        # Bool(True) and Int(1) are different values: the type is part of the key.
+        return (type(value).__name__, repr(value))
+    if isinstance(value, (IntList, BoolList, DoubleList)):
+        return (type(value).__name__, tuple(value.items))
+    return None
+
+
+def _written_values(plan: ExecutionPlan) -> set[int]:
+    """Values something writes or the caller sees: never shared."""
+    written = set(plan.inputs) | set(plan.outputs)
+    for chain in plan.chains:
+        for instruction in chain.instructions:
+            call = instruction.instr_args
+            if isinstance(call, KernelCall) and call.args:
+                written.add(call.args[-1])  # an op's return value (a tensor for every torchmcu kernel)
+            elif isinstance(call, MoveCall):
+                written.add(call.move_to)
+    return written
+
+
+def _share_plan_values(plan: ExecutionPlan) -> None:
+    written = _written_values(plan)
+    new_index: dict[int, int] = {}
+    kept: list[EValue] = []
+    first_of: dict[tuple, int] = {}
+    for index, value in enumerate(plan.values):
+        payload = value.val
+        if isinstance(payload, IntList):  # elements first: equal lists then have equal keys
+            payload.items = [new_index[item] for item in payload.items]
+        key = None if index in written else _value_key(payload)
+        if key is not None and key in first_of:
+            new_index[index] = first_of[key]
+            continue
+        new_index[index] = len(kept)
+        kept.append(value)
+        if key is not None:
+            first_of[key] = new_index[index]
+    for value in kept:
+        payload = value.val
+        if isinstance(payload, (TensorList, OptionalTensorList)):
+            payload.items = [item if item < 0 else new_index[item] for item in payload.items]
+    plan.values = kept
+    plan.inputs = [new_index[i] for i in plan.inputs]
+    plan.outputs = [new_index[i] for i in plan.outputs]
+    for chain in plan.chains:
+        chain.inputs = [new_index[i] for i in chain.inputs]
+        chain.outputs = [new_index[i] for i in chain.outputs]
+        for instruction in chain.instructions:
+            call = instruction.instr_args
+            if isinstance(call, (KernelCall, DelegateCall)):
+                call.args = [new_index[i] for i in call.args]
+            elif isinstance(call, MoveCall):
+                call.move_from, call.move_to = new_index[call.move_from], new_index[call.move_to]
+            elif isinstance(call, JumpFalseCall):
+                call.cond_value_index = new_index[call.cond_value_index]
+            elif isinstance(call, FreeCall):
+                call.value_index = new_index[call.value_index]
+
+
+def share_scalar_values(pte: bytes) -> bytes:
+    """The same program with equal read-only scalar and scalar-list values stored once per method.
+
+    Expects: a program whose IntList items name earlier values (as ExecuTorch
+    emits them). Leaves: the same instructions, tensors and constants; each
+    distinct read-only scalar (or list) value once per method.
+    """
+    pte_file = deserialize_pte_binary(pte)
+    for plan in pte_file.program.execution_plan:
+        _share_plan_values(plan)
+    return bytes(serialize_pte_binary(pte_file))
+

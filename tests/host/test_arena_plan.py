@@ -1,0 +1,77 @@
+"""The arena reaches its lower bound, tensors live together never share bytes, and the .pte is
+little more than the constants its kernels read.
+
+Models: the small ones on every target in CI; benchmarks/memory.py covers every
+reference model (docs/memory.md).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from tests.host.conftest import compiled_model
+from torchmcu.plan import ARENA_ALIGNMENT, live_tensors, lower_bound_bytes
+
+TARGETS = ["cortex-m4", "cortex-m33", "cortex-m55"]
+SMALL_MODELS = ["small_cnn", "ds_cnn", "resnet8", "tiny_transformer"]
+# docs/memory.md: what a program stores besides its constants, measured per kernel call
+# on every reference model, with headroom.
+PTE_FIXED_OVERHEAD_BYTES = 8192
+
+
+def fake_plan(tensors: dict[int, tuple[int, int, int]], ops: int) -> dict:
+    """A plan whose op `first` writes, and ops up to `last` read, each of {value: (first op, last op, bytes)}."""
+    plan_ops = []
+    for index in range(ops):
+        def entries(keep):
+            return [{"value": value, "bytes": nbytes, "arena_offset": 16 * value}
+                    for value, (first, last, nbytes) in tensors.items() if keep(first, last)]
+        plan_ops.append({"index": index, "op": "torchmcu::add.out", "scratch": [],
+                         "inputs": entries(lambda first, last: first < index <= last),
+                         "outputs": entries(lambda first, last: first == index)})
+    return {"ops": plan_ops, "program_inputs": [], "program_outputs": []}
+
+
+def test_lower_bound_counts_tensors_live_across_an_op():
+    # A residual: tensor 1 is written by op 0 and read by op 2, so it is live while op 1 runs.
+    plan = fake_plan({1: (0, 2, 100), 2: (1, 1, 100), 3: (1, 2, 64), 4: (2, 2, 32)}, ops=3)
+    assert lower_bound_bytes(plan, alignment=1) == 100 + 100 + 64
+    # At 16-byte alignment a 100-byte tensor below another one takes 112; the topmost needs no padding.
+    assert ARENA_ALIGNMENT == 16
+    assert lower_bound_bytes(plan) == 112 + 100 + 64
+
+
+def test_lower_bound_rounds_all_but_the_topmost_tensor():
+    plan = fake_plan({1: (0, 0, 10), 2: (0, 0, 20)}, ops=1)
+    assert lower_bound_bytes(plan) == 16 + 20  # the 10 bytes at the bottom; the 20 on top need no padding
+
+
+def tensors_live_together_are_disjoint(plan: dict) -> list[str]:
+    tensors = live_tensors(plan)
+    clashes = []
+    for (a, (a_first, a_last, a_offset, a_bytes)), (b, (b_first, b_last, b_offset, b_bytes)) in \
+            itertools.combinations(tensors.items(), 2):
+        live_together = a_first <= b_last and b_first <= a_last
+        if live_together and a_offset < b_offset + b_bytes and b_offset < a_offset + a_bytes:
+            clashes.append(f"values {a} and {b}")
+    return clashes
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("name", SMALL_MODELS)
+def test_arena_reaches_the_lower_bound(name, target):
+    plan = compiled_model(name, target)[0].plan
+    bound = lower_bound_bytes(plan)
+    assert bound <= plan["arena_bytes"] <= 1.01 * bound, (name, target, plan["arena_bytes"], bound)
+    assert tensors_live_together_are_disjoint(plan) == []
+    assert all(offset % ARENA_ALIGNMENT == 0 for _, _, offset, _ in live_tensors(plan).values())
+
+
+@pytest.mark.parametrize("name", SMALL_MODELS)
+def test_pte_is_the_constants_kernels_read_plus_a_small_overhead(name):
+    plan = compiled_model(name)[0].plan
+    read = plan["constant_bytes"]
+    assert plan["unread_constant_bytes"] == 0
+    assert plan["pte_bytes"] <= 1.05 * read + PTE_FIXED_OVERHEAD_BYTES, (name, plan["pte_bytes"], read)
