@@ -4,7 +4,9 @@ Given a CMSIS-NN checkout (CMSIS_NN_PATH, or the one a Zephyr workspace
 pins), build its C sources as a small host library (its `*_get_buffer_size`,
 `_dsp` and `_mve` functions are host-callable) and answer the same questions
 as `torchmcu.scratch_sizes`. A program planned this way records the checkout's
-sizing version; firmware built from the same checkout accepts it.
+sizing id (torchmcu.sizing_id, a hash of what the sizers return); firmware
+whose CMSIS-NN sizes alike accepts it, whether it was planned with this
+checkout or with the built-in formulas.
 """
 
 from __future__ import annotations
@@ -69,13 +71,18 @@ def sources(checkout: Path) -> list[Path]:
     return [f for f in files if not f.name.endswith(("_f16.c", "_f32.c"))]
 
 
-def sizing_version(checkout: Path) -> int:
-    """32-bit id of a checkout: hash of its headers and sources (firmware computes the same)."""
+def content_hash(checkout: Path) -> str:
+    """Hash of a checkout's headers and sources: names its compiled sizer library in the cache."""
     digest = hashlib.sha256()
     for path in sorted((checkout / "Include").rglob("*.h")) + sources(checkout):
         digest.update(path.relative_to(checkout).as_posix().encode())
         digest.update(path.read_bytes())
-    return int(digest.hexdigest()[:8], 16)
+    return digest.hexdigest()[:16]
+
+
+def sizing_version(checkout: Path) -> int:
+    """The checkout's sizing id (torchmcu.sizing_id): the built-in sizers' id when it sizes alike."""
+    return CheckoutSizer(checkout).sizing_version()
 
 
 class CheckoutSizer:
@@ -87,12 +94,13 @@ class CheckoutSizer:
         self.checkout = Path(checkout)
         if not (self.checkout / "Include" / "arm_nnfunctions.h").is_file():
             raise CheckoutError(f"{self.checkout}: not a CMSIS-NN checkout (no Include/arm_nnfunctions.h)")
-        self.version = sizing_version(self.checkout)
+        self.content = content_hash(self.checkout)
         self._lib = ctypes.CDLL(str(self._build()))
+        self._id: int | None = None
 
     def _build(self) -> Path:
         cache = Path(os.environ.get("TORCHMCU_CACHE", Path.home() / ".cache" / "torchmcu")) / "cmsis_nn_sizers"
-        library = cache / f"libcmsis_nn_{self.version:08x}.so"
+        library = cache / f"libcmsis_nn_{self.content}.so"
         if library.exists():
             return library
         cache.mkdir(parents=True, exist_ok=True)
@@ -109,7 +117,11 @@ class CheckoutSizer:
         return int(fn(*args))
 
     def sizing_version(self) -> int:
-        return self.version
+        if self._id is None:
+            from torchmcu.sizing_id import sizing_id
+
+            self._id = sizing_id(self)
+        return self._id
 
     def conv2d_scratch_bytes(self, isa, *, input_nhwc, filter_ohwi, output_nhwc, stride_hw, padding_hw,
                              dilation_hw, groups=1) -> int:
@@ -165,7 +177,11 @@ def main(argv: list[str] | None = None) -> int:
     if not (checkout / "Include" / "arm_nnfunctions.h").is_file():
         print(f"error: {checkout}: not a CMSIS-NN checkout (no Include/arm_nnfunctions.h)", file=sys.stderr)
         return 1
-    print(f"0x{sizing_version(checkout):08x}")
+    try:
+        print(f"0x{sizing_version(checkout):08x}")
+    except CheckoutError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -58,6 +58,9 @@ class BuildConfig:
             digest.update(str(path.relative_to(KERNELS_DIR)).encode())
             digest.update(path.read_bytes())
         digest.update(repr(self).encode())
+        if self.cmsis_nn_path:
+            # The build embeds the checkout's sizing id: a new id definition needs a new build.
+            digest.update((Path(__file__).parent / "sizing_id.py").read_bytes())
         return f"{self.backend}{'-asserts' if self.runtime_asserts else ''}{'-asan' if self.sanitize else ''}-" + (
             digest.hexdigest()[:16]
         )

@@ -24,8 +24,12 @@ class BuiltinSizer:
         self._module: ModuleType = scratch_sizes
 
     def sizing_version(self) -> int:
-        """The CMSIS-NN commit the formulas follow, as a 32-bit id."""
-        return int(str(self._module.CMSIS_NN_REFERENCE_COMMIT)[:8], 16)
+        """The id of these formulas' behaviour (torchmcu.sizing_id), the same as a checkout that sizes alike."""
+        from torchmcu.sizing_id import sizing_id
+
+        if not hasattr(self, "_id"):
+            self._id = sizing_id(self)
+        return self._id
 
     def __getattr__(self, name: str):
         return getattr(self._module, name)

@@ -68,7 +68,11 @@ def probe(probes, firmware: str, pte: Path) -> str:
 def test_record_round_trips_through_the_pte(tmp_path):
     pte = compile_tiny("cortex-m33+nodsp", tmp_path, "m33")
     plan = read_plan(pte.read_bytes())
-    expected = record.record_for(parse_target("cortex-m33+nodsp"), "builtin", 0x99F736A6).describe()
+    from torchmcu.sizing import select_sizer
+
+    sizer = select_sizer()
+    expected = record.record_for(parse_target("cortex-m33+nodsp"), sizer.SIZING_SOURCE,
+                                 sizer.sizing_version()).describe()
     assert plan["record"]["method_pool_bytes"] > 0  # measured by loading forward on the host
     expected["method_pool_bytes"] = plan["record"]["method_pool_bytes"]
     assert plan["record"] == expected
@@ -114,11 +118,14 @@ def test_operator_set_mismatch_is_refused(probes, tmp_path, monkeypatch):
 
 def test_sizing_source_rules(probes, tmp_path, monkeypatch):
     """Firmware that pins its CMSIS-NN refuses programs sized for another one."""
+    from torchmcu.sizing import BuiltinSizer
+
+    monkeypatch.delenv("CMSIS_NN_PATH", raising=False)  # planned with the built-in sizes
     builtin = compile_tiny("cortex-m55", tmp_path, "builtin")
     refused = probe(probes, "cmsis-mve-pinned", builtin)
-    assert refused.startswith("refused") and "0x99f736a6" in refused and "0x12345678" in refused
+    planned_with = f"0x{BuiltinSizer().sizing_version():08x}"
+    assert refused.startswith("refused") and planned_with in refused and "0x12345678" in refused
     assert "CMSIS_NN_PATH" in refused
-    from torchmcu.sizing import BuiltinSizer
 
     monkeypatch.setattr(BuiltinSizer, "sizing_version", lambda self: 0x12345678)
     matching = compile_tiny("cortex-m55", tmp_path, "matching")
