@@ -41,4 +41,9 @@ def _meta(input, weight, bias, stride, padding, dilation, groups, input_offset, 
     return input.new_empty((n, out_h, out_w, c_out), dtype=torch.int8)
 
 
-conv2d = define_op("conv2d", ARGUMENTS, _reference, _meta)
+def _cmsis_nn_fallback(args, isa):
+    """kernels/nn/cmsis_nn/conv2d.c: a grouped convolution without bias."""
+    return args["bias"] is None and args["weight"].dims[3] != args["input"].dims[3]
+
+
+conv2d = define_op("conv2d", ARGUMENTS, _reference, _meta, cmsis_nn_fallback=_cmsis_nn_fallback)

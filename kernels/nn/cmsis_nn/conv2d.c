@@ -9,7 +9,8 @@ tmcu_status tmcu_conv2d_s8(const tmcu_conv_params* p, const tmcu_quant_params* q
   }
   if (bias == 0 && filter_dims->c != in->c) {
     /* arm_convolve_s8 steps its bias pointer per group even when it is NULL, then reads through it. */
-    return tmcu_portable_conv2d_s8(p, quant, in, input, filter_dims, filter, bias, out, output, scratch);
+    return TMCU_FALLBACK(conv2d,
+                         tmcu_portable_conv2d_s8(p, quant, in, input, filter_dims, filter, bias, out, output, scratch));
   }
   const cmsis_nn_conv_params conv_params = tmcu_cmsis_conv_params(p);
   const cmsis_nn_per_channel_quant_params quant_params = tmcu_cmsis_per_channel(quant);
