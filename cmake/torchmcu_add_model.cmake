@@ -1,20 +1,27 @@
-# torchmcu_add_model(<target> MODEL <model.py|model.pte> [NAME <name>] [CPU <cortex-...>])
+# torchmcu_add_model(<target> MODEL <model.py|model.pte> [NAME <name>] [CPU <cortex-...>]
+#                    [INPUT <input.npy> ...])
 #
 # Compiles a PyTorch model file (or takes an already compiled .pte) at build
 # time with the torchmcu host CLI, for the CPU this build compiles CMSIS-NN for
 # (CONFIG_TORCHMCU_TARGET in Zephyr; CPU or cortex-m55 elsewhere), and gives
-# <target> two generated headers on its include path:
+# <target> three generated headers on its include path:
 #
-#   <name>_pte.h     the program bytes (16-byte aligned) and the plan's sizes
-#   <name>_memory.h  <NAME>_ARENA_BYTES and <NAME>_METHOD_POOL_BYTES: the plan's
-#                    sizes or the Kconfig overrides, checked against the plan
+#   <name>_pte.h       the program bytes (16-byte aligned) and the plan's sizes
+#   <name>_memory.h    <NAME>_ARENA_BYTES and <NAME>_METHOD_POOL_BYTES: the plan's
+#                      sizes or the Kconfig overrides, checked against the plan
+#   <name>_expected.h  the host runner's output bytes for the same program on the
+#                      INPUT .npy files (default: the samples' built-in pattern),
+#                      which a sample compares its device output with
+#
+# A program that keeps float (non-torchmcu) ops fails the build, naming them,
+# when the firmware has no ExecuTorch portable ops (CONFIG_EXECUTORCH_BUILD_PORTABLE_OPS=n,
+# torchmcu's default), instead of failing to load on the device.
 #
 # It reruns when the model file changes. In a Zephyr build with CMSIS-NN the
 # plan's scratch sizes come from the CMSIS-NN sources the firmware links.
 # Works in plain (host) CMake projects too: include this file.
 # SPDX-License-Identifier: Apache-2.0
 
-set(TORCHMCU_CMAKE_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(TORCHMCU_PYTHON "" CACHE FILEPATH "Python interpreter with the torchmcu package installed")
 
 function(_torchmcu_python out_var)
@@ -47,7 +54,7 @@ function(torchmcu_cmsis_nn_sizing_version cmsis_nn_path out_var)
 endfunction()
 
 function(torchmcu_add_model target)
-  cmake_parse_arguments(ARG "" "MODEL;NAME;CPU" "" ${ARGN})
+  cmake_parse_arguments(ARG "" "MODEL;NAME;CPU" "INPUT" ${ARGN})
   if(NOT ARG_MODEL)
     message(FATAL_ERROR "torchmcu_add_model(${target} ...): MODEL <model.py|model.pte> is required")
   endif()
@@ -72,11 +79,15 @@ function(torchmcu_add_model target)
     set(cpu cortex-m55)
   endif()
 
+  # This file's directory, wherever the function is called from (a variable set at
+  # include time is not visible in an application's scope).
+  set(cmake_dir ${CMAKE_CURRENT_FUNCTION_LIST_DIR})
   _torchmcu_python(python)
   set(out ${CMAKE_CURRENT_BINARY_DIR}/torchmcu/${name})
   set(header ${out}/${name}_pte.h)
   set(memory_header ${out}/${name}_memory.h)
   set(plan ${out}/${name}.plan.json)
+  set(expected_header ${out}/${name}_expected.h)
   set(env "")
   get_property(cmsis_nn_path GLOBAL PROPERTY TORCHMCU_CMSIS_NN_PATH)
   if(cmsis_nn_path)
@@ -89,10 +100,12 @@ function(torchmcu_add_model target)
     set(produce ${CMAKE_COMMAND} -E env ${env} ${python} -m torchmcu compile ${model} --target ${cpu}
                 --output-dir ${out} --name ${name} --header --quiet)
     set(comment "torchmcu: compiling ${stem} for ${cpu}")
+    set(program ${out}/${name}.pte)
   elseif(extension STREQUAL ".pte")
     set(produce ${python} -m torchmcu plan ${model} --json --output ${plan}
         COMMAND ${python} -m torchmcu header ${model} --output ${header} --name ${name})
     set(comment "torchmcu: embedding ${stem}.pte")
+    set(program ${model})
   else()
     message(FATAL_ERROR "torchmcu_add_model(${target} ...): MODEL must be a .py model file or a .pte, "
                         "got ${model}")
@@ -106,23 +119,48 @@ function(torchmcu_add_model target)
   if(CONFIG_TORCHMCU_METHOD_ALLOCATOR_SIZE)
     set(pool_override ${CONFIG_TORCHMCU_METHOD_ALLOCATOR_SIZE})
   endif()
+  # Float ops run on ExecuTorch's portable kernels: linked in Zephyr only when
+  # CONFIG_EXECUTORCH_BUILD_PORTABLE_OPS=y; a host build links the wheel's.
+  set(float_ops_linked ON)
+  if(COMMAND zephyr_library AND NOT CONFIG_EXECUTORCH_BUILD_PORTABLE_OPS)
+    set(float_ops_linked OFF)
+  endif()
   add_custom_command(
     OUTPUT ${header} ${memory_header} ${plan}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${out}
     COMMAND ${produce}
     COMMAND ${CMAKE_COMMAND} -DPLAN=${plan} -DNAME=${name} -DOUTPUT=${memory_header}
             -DARENA_OVERRIDE=${arena_override} -DPOOL_OVERRIDE=${pool_override}
-            -P ${TORCHMCU_CMAKE_DIR}/torchmcu_check_plan.cmake
-    DEPENDS ${model} ${TORCHMCU_CMAKE_DIR}/torchmcu_check_plan.cmake
+            -DFLOAT_OPS_LINKED=${float_ops_linked}
+            -P ${cmake_dir}/torchmcu_check_plan.cmake
+    DEPENDS ${model} ${cmake_dir}/torchmcu_check_plan.cmake
     COMMENT ${comment}
     VERBATIM)
-  add_custom_target(${target}_${name}_torchmcu DEPENDS ${header} ${memory_header})
+  set(inputs "")
+  foreach(input ${ARG_INPUT})
+    get_filename_component(input ${input} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
+    list(APPEND inputs ${input})
+  endforeach()
+  list(TRANSFORM inputs PREPEND "--input=" OUTPUT_VARIABLE input_arguments)
+  add_custom_command(
+    OUTPUT ${expected_header}
+    COMMAND ${python} -m torchmcu.expected_header ${program} --name ${name} --output ${expected_header}
+            ${input_arguments}
+    DEPENDS ${header} ${inputs}
+    COMMENT "torchmcu: host runner output of ${name} for the sample to check against"
+    VERBATIM)
+  add_custom_target(${target}_${name}_torchmcu DEPENDS ${header} ${memory_header} ${expected_header})
   add_dependencies(${target} ${target}_${name}_torchmcu)
   target_include_directories(${target} PRIVATE ${out})
+  if(TARGET executorch_core AND COMMAND zephyr_library)
+    # The application includes torchmcu/runner.h, which includes ExecuTorch's headers:
+    # it needs their include path and the definitions the runtime was built with.
+    target_link_libraries(${target} PRIVATE executorch_core)
+  endif()
   if(CONFIG_TORCHMCU_MODEL_SECTION)
     # The program bytes go where the application's linker snippet puts this section (e.g. XSPI flash).
     target_compile_definitions(${target} PRIVATE
       "TORCHMCU_PTE_PLACEMENT=__attribute__((section(\"${CONFIG_TORCHMCU_MODEL_SECTION}\")))")
   endif()
-  target_sources(${target} PRIVATE ${header} ${memory_header})
+  target_sources(${target} PRIVATE ${header} ${memory_header} ${expected_header})
 endfunction()
