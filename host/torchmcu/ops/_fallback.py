@@ -5,8 +5,8 @@ the portable kernel states the same condition in Python, next to its definition
 (`define_op(..., cmsis_nn_fallback=...)`). The firmware's kernel selection
 (torchmcu.selection) evaluates it on every call of every embedded program and
 links a portable kernel only when some call reaches it. The condition must
-match the C wrapper exactly: tests run each selection's programs on the
-CMSIS-NN host build with the unreached fallbacks compiled out.
+match the C wrapper exactly; should they ever disagree, the wrapper fails the
+call with TMCU_ERR_NOT_SELECTED, naming the op, instead of computing garbage.
 """
 
 from __future__ import annotations
