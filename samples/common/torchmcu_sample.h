@@ -1,8 +1,12 @@
 /*
  * What every torchmcu sample does: load the embedded program into the planned
  * memory, feed one input, run (optionally op by op with cycle counts), print
- * the outputs and their FNV-1a checksums in the format `torchmcu run` prints,
- * so a board and the host can be compared line by line.
+ * the outputs, then compare them byte for byte with the host runner's outputs
+ * for the same program and input (<name>_expected.h, written at build time by
+ * torchmcu_add_model()) and print one verdict line:
+ *
+ *   <name>: output matches host (<n> bytes)
+ *   <name>: MISMATCH at byte <i>: device 0x<x> host 0x<y>     (non-zero exit)
  *
  * Builds in Zephyr and, with a small printk shim, on the host
  * (tests/zephyr/host_project).
@@ -62,9 +66,50 @@ inline void print_output(size_t index, const void* data, size_t nbytes) {
   }
 }
 
-/* Loads, runs once on `input` (float32, `input_nbytes`), prints; 0 on success. */
+/* The host runner's outputs for this program and input (<name>_expected.h). */
+struct Expected {
+  const uint8_t* const* outputs;
+  const size_t* nbytes;
+  size_t count;
+};
+
+/* Compares every output with the host's, byte by byte; prints the verdict line, 0 if equal. */
+inline int check_outputs(const char* name, const torchmcu::Runner& runner, const Expected& expected) {
+  if (runner.num_outputs() != expected.count) {
+    printk("%s: MISMATCH: device has %u outputs, host %u\n", name, (unsigned)runner.num_outputs(),
+           (unsigned)expected.count);
+    return -1;
+  }
+  size_t offset = 0; /* byte index over all outputs, in order */
+  for (size_t i = 0; i < expected.count; ++i) {
+    const void* data = nullptr;
+    size_t nbytes = 0;
+    runner.output(i, &data, &nbytes);
+    const uint8_t* device = static_cast<const uint8_t*>(data);
+    const size_t common = nbytes < expected.nbytes[i] ? nbytes : expected.nbytes[i];
+    for (size_t b = 0; b < common; ++b) {
+      if (device[b] != expected.outputs[i][b]) {
+        printk("%s: MISMATCH at byte %u: device 0x%02x host 0x%02x\n", name, (unsigned)(offset + b),
+               (unsigned)device[b], (unsigned)expected.outputs[i][b]);
+        return -1;
+      }
+    }
+    if (nbytes != expected.nbytes[i]) {
+      printk("%s: MISMATCH: output %u has %u bytes on the device, %u on the host\n", name, (unsigned)i,
+             (unsigned)nbytes, (unsigned)expected.nbytes[i]);
+      return -1;
+    }
+    offset += nbytes;
+  }
+  printk("%s: output matches host (%u bytes)\n", name, (unsigned)offset);
+  return 0;
+}
+
+/* Loads, runs once on `input` (float32, `input_nbytes`), prints the outputs and the verdict
+ * against `expected`; 0 when the device output equals the host's. */
 inline int run(const char* name, const uint8_t* program, size_t program_size, uint8_t* arena, size_t arena_size,
-               uint8_t* method_pool, size_t method_pool_size, const float* input, size_t input_nbytes) {
+               uint8_t* method_pool, size_t method_pool_size, const float* input, size_t input_nbytes,
+               const Expected& expected) {
   static torchmcu::Runner runner;
   const torchmcu::RunnerMemory memory{arena, arena_size, method_pool, method_pool_size};
   if (runner.load(program, program_size, memory) != 0) {
@@ -101,7 +146,7 @@ inline int run(const char* name, const uint8_t* program, size_t program_size, ui
     print_output(i, data, nbytes);
   }
   printk("%s: done (arena %u of %u bytes)\n", name, (unsigned)runner.planned_arena_bytes(), (unsigned)arena_size);
-  return 0;
+  return check_outputs(name, runner, expected);
 }
 
 }  // namespace torchmcu_sample

@@ -1,6 +1,7 @@
 """A plain host CMake project uses torchmcu_add_model() and the runner library to build every
-sample's own main.cpp and model.py, and each prints the checksum its sample.yaml expects, which
-is also what `torchmcu run` prints for the same program and input."""
+sample's own main.cpp and model.py. Each checks itself against the expected header
+torchmcu_add_model() writes (the host runner's output for the same program and input), prints
+the verdict line its sample.yaml waits for, and reports a corrupted header as a mismatch."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.zephyr.test_samples import SAMPLES, expected_checksum
+from tests.zephyr.test_samples import PROGRAM, SAMPLES, verdict_regex
 from torchmcu.native import _cmake, executorch_package_dir
 
 REPO = Path(__file__).resolve().parents[2]
@@ -55,38 +56,63 @@ def test_model_section_places_the_program_bytes(built):
         assert elf.get_section(symbol["st_shndx"]).name == ".torchmcu_model"
 
 
-def checksum_of(output: str) -> str:
-    return re.search(r"output 0: \d+ bytes checksum (0x[0-9a-f]{8})", output).group(1)
+def expected_bytes_of_text(text: str) -> bytes:
+    body = re.search(r"_expected_0\[\d+\] = \{(.*?)\};", text, re.S).group(1)
+    return bytes(int(b, 16) for b in re.findall(r"0x([0-9a-f]{2})", body))
 
 
-# The name torchmcu_add_model() gives each sample's program.
-PROGRAM = {"hello_model": "hello_model", "keyword_spotting": "kws", "voice_activity": "vad"}
+def expected_bytes(header: Path) -> bytes:
+    """Output 0's bytes as <name>_expected.h holds them."""
+    return expected_bytes_of_text(header.read_text())
 
 
 @pytest.mark.parametrize("sample", SAMPLES)
-def test_host_build_prints_the_checksum_sample_yaml_expects(built, sample):
+def test_host_build_prints_the_verdict_sample_yaml_waits_for(built, sample):
     run = subprocess.run([str(built / sample)], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert checksum_of(run.stdout) == expected_checksum(sample)
+    assert re.search(verdict_regex(sample), run.stdout), run.stdout
     assert f"{sample}: done" in run.stdout
 
 
 @pytest.mark.parametrize("sample", SAMPLES)
-def test_torchmcu_run_on_the_same_program_and_input_prints_the_same_checksum(built, sample, tmp_path):
+def test_expected_header_is_what_torchmcu_run_prints_for_the_same_program_and_input(built, sample, tmp_path):
     name = PROGRAM[sample]
     if sample == "keyword_spotting":  # the bundled clip, as the build embeds it
-        npy = tmp_path / "kws_input.npy"
-        subprocess.run([sys.executable, str(REPO / "samples" / "common" / "make_input.py"),
-                        str(REPO / "samples" / sample / "model.py"), "--name", "kws_input", "--npy", str(npy)],
-                       check=True, timeout=300)
-        feed = ["--input", str(npy)]
+        feed = ["--input", str(built / "input" / "kws_input.npy")]
     else:
         feed = ["--pattern"]
     pte = built / "torchmcu" / name / f"{name}.pte"
-    run = subprocess.run([sys.executable, "-m", "torchmcu", "run", str(pte), *feed], capture_output=True,
-                         text=True, timeout=600)
+    run = subprocess.run([sys.executable, "-m", "torchmcu", "run", str(pte), *feed, "--output", str(tmp_path / "o.npz")],
+                         capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr
-    assert re.search(r"checksum (0x[0-9a-f]{8})", run.stdout).group(1) == expected_checksum(sample)
+    import numpy as np
+
+    host = np.load(tmp_path / "o.npz")["arr_0"].tobytes()
+    assert expected_bytes(built / "torchmcu" / name / f"{name}_expected.h") == host
+
+
+def test_a_corrupted_expected_header_is_reported_as_a_mismatch(built):
+    header = built / "torchmcu" / "hello_model" / "hello_model_expected.h"
+    original = header.read_text()
+    good = expected_bytes(header)
+    flipped = good[5] ^ 0x40
+    corrupted = re.sub(r"(_expected_0\[\d+\] = \{\s*(?:0x[0-9a-f]{2},\s*){5})0x[0-9a-f]{2}",
+                       lambda m: f"{m.group(1)}0x{flipped:02x}", original, count=1)
+    assert expected_bytes_of_text(corrupted)[5] == flipped
+    try:
+        header.write_text(corrupted)
+        rebuilt = subprocess.run([_cmake(), "--build", str(built), "--target", "hello_model"], capture_output=True,
+                                 text=True, timeout=600)
+        assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+        run = subprocess.run([str(built / "hello_model")], capture_output=True, text=True, timeout=60)
+    finally:
+        header.write_text(original)
+    assert run.returncode != 0
+    assert f"hello_model: MISMATCH at byte 5: device 0x{good[5]:02x} host 0x{flipped:02x}" in run.stdout, run.stdout
+    assert "matches host" not in run.stdout
+    restored = subprocess.run([_cmake(), "--build", str(built), "--target", "hello_model"], capture_output=True,
+                              text=True, timeout=600)
+    assert restored.returncode == 0
 
 
 def test_memory_header_reserves_the_plan(built):
@@ -113,5 +139,6 @@ def test_the_model_is_recompiled_when_its_file_changes(built, model_copy):
     rebuilt = subprocess.run([_cmake(), "--build", str(built)], capture_output=True, text=True, timeout=1200)
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
     assert "torchmcu: compiling model for cortex-m55" in rebuilt.stdout
+    assert "torchmcu: host runner output of hello_model" in rebuilt.stdout  # the expected bytes follow the model
     run = subprocess.run([str(built / "hello_model")], capture_output=True, text=True, timeout=60)
-    assert checksum_of(run.stdout) != expected_checksum("hello_model")  # new weights, new numbers
+    assert run.returncode == 0 and "hello_model: output matches host" in run.stdout, run.stdout

@@ -1,8 +1,10 @@
-"""The module's Kconfig, parsed with kconfiglib against a stand-in for the Zephyr symbols it uses."""
+"""The module's Kconfig, parsed with kconfiglib: against a stand-in for the Zephyr symbols it uses
+(fast, any CPU), and against the real Zephyr 4.1 tree of ../shared/zephyr when it is present."""
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -131,3 +133,62 @@ def test_arena_section_only_with_section_placement():
     assert kconf.syms["TORCHMCU_ARENA_SECTION"].visibility == 0
     kconf.syms["TORCHMCU_ARENA_IN_SECTION"].set_value(2)
     assert kconf.syms["TORCHMCU_ARENA_SECTION"].str_value == ".torchmcu_arena"
+
+
+# The real tree: Zephyr 4.1's Kconfig with the ExecuTorch, CMSIS-NN and torchmcu modules, as a
+# configured build of hello_model for the M55 sees it (../shared/zephyr).
+@pytest.fixture(scope="module")
+def real_tree():
+    from tests.zephyr.zephyr_workspace import M55, kconfig_environment, west_build, workspace_missing
+
+    if workspace_missing():
+        pytest.skip(workspace_missing())
+    result, directory = west_build(M55, "hello_model", cmake_only=True)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    env = kconfig_environment(directory)
+    zephyr_kconfiglib = _zephyr_kconfiglib(Path(env["ZEPHYR_BASE"]))
+    saved = dict(os.environ)
+    os.environ.update(env)
+    # Zephyr's Kconfig preprocessor functions (devicetree queries), found on sys.path by name.
+    sys.path.insert(0, str(Path(env["ZEPHYR_BASE"]) / "scripts" / "kconfig"))
+    try:
+        kconf = zephyr_kconfiglib.Kconfig(str(Path(env["ZEPHYR_BASE"]) / "Kconfig"), warn_to_stderr=False)
+        kconf.load_config(env["KCONFIG_CONFIG"])
+    finally:
+        sys.path.pop(0)
+        os.environ.clear()
+        os.environ.update(saved)
+    return kconf
+
+
+def _zephyr_kconfiglib(zephyr_base: Path):
+    """Zephyr's own kconfiglib (it knows Zephyr's extensions), imported under its own name."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("zephyr_kconfiglib", zephyr_base / "scripts/kconfig/kconfiglib.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_real_tree_nests_every_torchmcu_option_inside_the_torchmcu_menu(real_tree):
+    (menu,) = real_tree.syms["TORCHMCU"].nodes
+    assert menu.is_menuconfig
+    ours = [node for node in real_tree.node_iter()
+            if isinstance(getattr(node.item, "name", None), str) and node.item.name.startswith("TORCHMCU_")]
+    assert ours, "no TORCHMCU_* symbols in the real tree"
+    for node in ours:
+        parent = node.parent
+        while parent is not None and parent is not menu:
+            parent = parent.parent
+        assert parent is menu, f"{node.item.name} ({node.filename}:{node.linenr}) is outside the torchmcu menu"
+
+
+def test_real_tree_build_config_has_cpp17_the_heap_and_no_portable_ops(real_tree):
+    syms = real_tree.syms
+    assert syms["TORCHMCU"].str_value == "y"
+    assert syms["TORCHMCU_TARGET"].str_value == "cortex-m55"  # the an547 board's M55 with Helium
+    assert syms["STD_CPP17"].str_value == "y"
+    assert int(syms["HEAP_MEM_POOL_ADD_SIZE_TORCHMCU"].str_value) > 0  # ExecuTorch's PAL links k_malloc
+    assert syms["EXECUTORCH_BUILD_PORTABLE_OPS"].str_value == "n"
+    assert syms["CMSIS_NN"].str_value == "y"

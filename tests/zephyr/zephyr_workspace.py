@@ -1,0 +1,119 @@
+"""Builds and runs the samples with a real Zephyr workspace (../shared/zephyr, see its WORKSPACE.md).
+
+One build directory per (board, extra configuration, sample) under TORCHMCU_ZEPHYR_BUILDS
+(default ~/.cache/torchmcu-zephyr-builds), kept between runs so a rerun only rebuilds what
+changed. ccache, when installed, shares objects between samples of one board.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED_ZEPHYR = REPO.parent / "shared" / "zephyr"
+M55 = "mps3/corstone300/an547"
+M33 = "mps2/an521/cpu0"
+# A sample's last word: its verdict, a load/run failure, or a Zephyr fault.
+FINAL_LINE = r"(output matches host \(\d+ bytes\)|MISMATCH.*|failed: .*|FATAL ERROR.*|>>> ZEPHYR FATAL.*)"
+
+
+def workspace_missing() -> str | None:
+    """Why the Zephyr tests cannot run here, or None."""
+    if not (SHARED_ZEPHYR / "env.sh").is_file():
+        return f"{SHARED_ZEPHYR} (the Zephyr 4.1 test workspace) is absent"
+    return None
+
+
+@functools.cache
+def zephyr_env() -> dict[str, str]:
+    """The environment `. ../shared/zephyr/env.sh` sets up, plus this checkout's Python package."""
+    shown = subprocess.run(["bash", "-c", f'. "{SHARED_ZEPHYR}/env.sh" >&2 && env -0'], capture_output=True,
+                           timeout=1800)
+    if shown.returncode != 0:
+        raise RuntimeError(f"env.sh failed: {shown.stderr.decode(errors='replace')}")
+    env = dict(item.split("=", 1) for item in shown.stdout.decode().split("\0") if "=" in item)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "host"), env.get("PYTHONPATH")]))
+    # ExecuTorch builds the host flatc and flatcc with `cmake --build`, one job unless told.
+    env.setdefault("CMAKE_BUILD_PARALLEL_LEVEL", "2")
+    if shutil.which("ccache", path=env.get("PATH")):
+        # Every CMake project of a build uses ccache: Zephyr's (it looks for ccache itself) and the
+        # host flatc/flatcc that ExecuTorch builds as external projects in each build directory.
+        env.setdefault("CCACHE_DIR", str(Path.home() / ".cache" / "ccache"))
+        env.setdefault("CMAKE_C_COMPILER_LAUNCHER", "ccache")
+        env.setdefault("CMAKE_CXX_COMPILER_LAUNCHER", "ccache")
+        # Samples of one board compile the same kernel, runtime and CMSIS-NN objects in different
+        # build directories (all at the same depth): relative paths make their cache entries shared.
+        env.setdefault("CCACHE_BASEDIR", str(Path.home()))
+        env.setdefault("CCACHE_NOHASHDIR", "1")
+    return env
+
+
+def build_root() -> Path:
+    default = Path.home() / ".cache" / "torchmcu-zephyr-builds"
+    checkout = hashlib.sha256(str(REPO).encode()).hexdigest()[:8]  # two checkouts never share a build
+    return Path(os.environ.get("TORCHMCU_ZEPHYR_BUILDS", default)) / checkout
+
+
+def build_dir(board: str, sample: str, configs: tuple[str, ...] = ()) -> Path:
+    variant = "-".join(c.removeprefix("CONFIG_TORCHMCU_").lower().replace("=", "_") for c in configs) or "default"
+    return build_root() / f"{board.replace('/', '_')}-{variant}" / sample
+
+
+def west_build(board: str, sample: str, configs: tuple[str, ...] = (), target: str | None = None,
+               directory: Path | None = None, cmake_only: bool = False) -> tuple[subprocess.CompletedProcess, Path]:
+    """`west build` of samples/<sample> for `board` with extra `-DCONFIG_...` settings."""
+    directory = directory or build_dir(board, sample, configs)
+    command = ["west", "build", "-p", "auto", "-b", board, "-d", str(directory), str(REPO / "samples" / sample),
+               "-o=-j2"]
+    if target:
+        command += ["-t", target]
+    if cmake_only:
+        command += ["--cmake-only"]
+    command += ["--", f"-DZEPHYR_EXTRA_MODULES={REPO}", f"-DTORCHMCU_PYTHON={sys.executable}",
+                *(f"-D{c}" for c in configs)]
+    result = subprocess.run(command, capture_output=True, text=True, env=zephyr_env(), timeout=3600)
+    return result, directory
+
+
+def run_in_qemu(directory: Path, timeout_s: float = 600) -> str:
+    """`west build -t run` until the sample prints its last word (QEMU never exits by itself)."""
+    process = subprocess.Popen(["west", "build", "-d", str(directory), "-t", "run"], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, env=zephyr_env(), start_new_session=True)
+    output, deadline = "", time.monotonic() + timeout_s
+    try:
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line and process.poll() is not None:
+                break
+            output += line
+            if re.search(FINAL_LINE, output):
+                break
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)  # QEMU runs in the group ninja started
+        process.wait()
+    return output
+
+
+
+def kconfig_environment(directory: Path) -> dict[str, str]:
+    """The environment Zephyr's menuconfig target runs Kconfig with, from a configured build directory."""
+    ninja = (directory / "build.ninja").read_text(errors="replace")
+    command = re.search(r"^build CMakeFiles/menuconfig\b.*\n\s+COMMAND = (.*)$", ninja, re.M).group(1)
+    tokens = shlex.split(command.split(" -E env ", 1)[1])
+    env = {}
+    for token in tokens:  # NAME=value ... then the Python that runs menuconfig.py
+        name, equals, value = token.partition("=")
+        if not equals or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            break
+        env[name] = value
+    return env
