@@ -22,6 +22,7 @@
 # Works in plain (host) CMake projects too: include this file.
 # SPDX-License-Identifier: Apache-2.0
 
+include(${CMAKE_CURRENT_LIST_DIR}/torchmcu_select_kernels.cmake)
 set(TORCHMCU_PYTHON "" CACHE FILEPATH "Python interpreter with the torchmcu package installed")
 
 function(_torchmcu_python out_var)
@@ -151,6 +152,7 @@ function(torchmcu_add_model target)
     VERBATIM)
   add_custom_target(${target}_${name}_torchmcu DEPENDS ${header} ${memory_header} ${expected_header})
   add_dependencies(${target} ${target}_${name}_torchmcu)
+  _torchmcu_select_kernels_add(${program} ${header} ${target}_${name}_torchmcu)
   target_include_directories(${target} PRIVATE ${out})
   if(TARGET executorch_core AND COMMAND zephyr_library)
     # The application includes torchmcu/runner.h, which includes ExecuTorch's headers:

@@ -225,6 +225,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_size(args: argparse.Namespace) -> int:
     from torchmcu.report.elf_size import elf_size, format_size
 
+    if args.components or args.map:
+        from torchmcu.report.components import component_size, format_components
+
+        components = component_size(args.elf, args.map)
+        print(json.dumps(components.as_dict(), indent=2) if args.json else format_components(components))
+        return EXIT_OK
     report = elf_size(args.elf)
     print(json.dumps(report.as_dict(), indent=2) if args.json else format_size(report))
     return EXIT_OK
@@ -278,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("size", help="flash and RAM of a firmware ELF by category (program, arena, kernels, ...)")
     p.add_argument("elf")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--components", action="store_true",
+                   help="by component from the linker map: kernels per op, runner, ExecuTorch, CMSIS-NN, Zephyr, ...")
+    p.add_argument("--map", help="the linker map (default: the ELF's name with .map, as Zephyr writes it)")
     p.set_defaults(func=cmd_size)
 
     p = sub.add_parser("header", help="write a C header embedding a .pte and its record's sizes")

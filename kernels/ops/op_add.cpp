@@ -31,4 +31,4 @@ Tensor& add_out(KernelRuntimeContext& ctx, const Tensor& input1, const Tensor& i
 }  // namespace ops
 }  // namespace torchmcu
 
-TMCU_REGISTER_KERNEL("add.out", torchmcu::ops::add_out)
+TMCU_REGISTER_KERNEL(add, torchmcu::ops::add_out)

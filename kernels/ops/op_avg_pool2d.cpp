@@ -24,4 +24,4 @@ Tensor& avg_pool2d_out(KernelRuntimeContext& ctx, const Tensor& input, IntArrayR
 }  // namespace ops
 }  // namespace torchmcu
 
-TMCU_REGISTER_KERNEL("avg_pool2d.out", torchmcu::ops::avg_pool2d_out)
+TMCU_REGISTER_KERNEL(avg_pool2d, torchmcu::ops::avg_pool2d_out)

@@ -33,4 +33,4 @@ Tensor& batch_matmul_out(KernelRuntimeContext& ctx, const Tensor& lhs, const Ten
 }  // namespace ops
 }  // namespace torchmcu
 
-TMCU_REGISTER_KERNEL("batch_matmul.out", torchmcu::ops::batch_matmul_out)
+TMCU_REGISTER_KERNEL(batch_matmul, torchmcu::ops::batch_matmul_out)

@@ -37,4 +37,4 @@ Tensor& conv2d_out(KernelRuntimeContext& ctx, const Tensor& input, const Tensor&
 }  // namespace ops
 }  // namespace torchmcu
 
-TMCU_REGISTER_KERNEL("conv2d.out", torchmcu::ops::conv2d_out)
+TMCU_REGISTER_KERNEL(conv2d, torchmcu::ops::conv2d_out)

@@ -40,4 +40,4 @@ Tensor& depthwise_conv2d_out(KernelRuntimeContext& ctx, const Tensor& input, con
 }  // namespace ops
 }  // namespace torchmcu
 
-TMCU_REGISTER_KERNEL("depthwise_conv2d.out", torchmcu::ops::depthwise_conv2d_out)
+TMCU_REGISTER_KERNEL(depthwise_conv2d, torchmcu::ops::depthwise_conv2d_out)

@@ -20,4 +20,4 @@ Tensor& dequantize_per_tensor_out(KernelRuntimeContext& ctx, const Tensor& input
 }  // namespace ops
 }  // namespace torchmcu
 
-TMCU_REGISTER_KERNEL("dequantize_per_tensor.out", torchmcu::ops::dequantize_per_tensor_out)
+TMCU_REGISTER_KERNEL(dequantize_per_tensor, torchmcu::ops::dequantize_per_tensor_out)

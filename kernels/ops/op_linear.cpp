@@ -43,4 +43,4 @@ Tensor& linear_out(KernelRuntimeContext& ctx, const Tensor& input, const Tensor&
 }  // namespace ops
 }  // namespace torchmcu
 
-TMCU_REGISTER_KERNEL("linear.out", torchmcu::ops::linear_out)
+TMCU_REGISTER_KERNEL(linear, torchmcu::ops::linear_out)

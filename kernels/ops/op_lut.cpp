@@ -19,4 +19,4 @@ Tensor& lut_out(KernelRuntimeContext& ctx, const Tensor& input, const Tensor& ta
 }  // namespace ops
 }  // namespace torchmcu
 
-TMCU_REGISTER_KERNEL("lut.out", torchmcu::ops::lut_out)
+TMCU_REGISTER_KERNEL(lut, torchmcu::ops::lut_out)

@@ -20,4 +20,4 @@ Tensor& max_pool2d_out(KernelRuntimeContext& ctx, const Tensor& input, IntArrayR
 }  // namespace ops
 }  // namespace torchmcu
 
-TMCU_REGISTER_KERNEL("max_pool2d.out", torchmcu::ops::max_pool2d_out)
+TMCU_REGISTER_KERNEL(max_pool2d, torchmcu::ops::max_pool2d_out)

@@ -19,4 +19,4 @@ Tensor& maximum_out(KernelRuntimeContext& ctx, const Tensor& input1, const Tenso
 }  // namespace ops
 }  // namespace torchmcu
 
-TMCU_REGISTER_KERNEL("maximum.out", torchmcu::ops::maximum_out)
+TMCU_REGISTER_KERNEL(maximum, torchmcu::ops::maximum_out)

@@ -19,4 +19,4 @@ Tensor& minimum_out(KernelRuntimeContext& ctx, const Tensor& input1, const Tenso
 }  // namespace ops
 }  // namespace torchmcu
 
-TMCU_REGISTER_KERNEL("minimum.out", torchmcu::ops::minimum_out)
+TMCU_REGISTER_KERNEL(minimum, torchmcu::ops::minimum_out)

@@ -28,4 +28,4 @@ Tensor& mul_out(KernelRuntimeContext& ctx, const Tensor& input1, const Tensor& i
 }  // namespace ops
 }  // namespace torchmcu
 
-TMCU_REGISTER_KERNEL("mul.out", torchmcu::ops::mul_out)
+TMCU_REGISTER_KERNEL(mul, torchmcu::ops::mul_out)

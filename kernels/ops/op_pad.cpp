@@ -33,4 +33,4 @@ Tensor& pad_out(KernelRuntimeContext& ctx, const Tensor& input, IntArrayRef pre_
 }  // namespace ops
 }  // namespace torchmcu
 
-TMCU_REGISTER_KERNEL("pad.out", torchmcu::ops::pad_out)
+TMCU_REGISTER_KERNEL(pad, torchmcu::ops::pad_out)

@@ -21,4 +21,4 @@ Tensor& quantize_per_tensor_out(KernelRuntimeContext& ctx, const Tensor& input, 
 }  // namespace ops
 }  // namespace torchmcu
 
-TMCU_REGISTER_KERNEL("quantize_per_tensor.out", torchmcu::ops::quantize_per_tensor_out)
+TMCU_REGISTER_KERNEL(quantize_per_tensor, torchmcu::ops::quantize_per_tensor_out)

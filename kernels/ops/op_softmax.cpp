@@ -23,4 +23,4 @@ Tensor& softmax_out(KernelRuntimeContext& ctx, const Tensor& input, int64_t mult
 }  // namespace ops
 }  // namespace torchmcu
 
-TMCU_REGISTER_KERNEL("softmax.out", torchmcu::ops::softmax_out)
+TMCU_REGISTER_KERNEL(softmax, torchmcu::ops::softmax_out)

@@ -25,4 +25,4 @@ Tensor& transpose_out(KernelRuntimeContext& ctx, const Tensor& input, IntArrayRe
 }  // namespace ops
 }  // namespace torchmcu
 
-TMCU_REGISTER_KERNEL("transpose.out", torchmcu::ops::transpose_out)
+TMCU_REGISTER_KERNEL(transpose, torchmcu::ops::transpose_out)

@@ -40,4 +40,4 @@ Tensor& transpose_conv2d_out(KernelRuntimeContext& ctx, const Tensor& input, con
 }  // namespace ops
 }  // namespace torchmcu
 
-TMCU_REGISTER_KERNEL("transpose_conv2d.out", torchmcu::ops::transpose_conv2d_out)
+TMCU_REGISTER_KERNEL(transpose_conv2d, torchmcu::ops::transpose_conv2d_out)

@@ -14,6 +14,8 @@
 #include <executorch/runtime/kernel/kernel_includes.h>
 #include <torchmcu/nn.h>
 
+#include "nn/common/selection.h"
+
 namespace torchmcu {
 namespace ops {
 
@@ -238,13 +240,15 @@ struct KernelArguments<Tensor& (*)(KernelRuntimeContext&, Args...)> {
 }  // namespace torchmcu
 
 /*
- * Registers `func` as torchmcu::<name> behind a type check of every argument.
+ * Registers `func` as torchmcu::<op>.out behind a type check of every argument,
+ * when the firmware's kernel selection includes `op` (nn/common/selection.h);
+ * otherwise nothing refers to `func` and the linker drops it.
  * ExecuTorch's own unboxing aborts (ET_CHECK) on a mistyped argument, which a
  * corrupted program can produce; here the call fails with InvalidProgram instead.
  */
-#define TMCU_REGISTER_KERNEL(name, func)                                                                      \
+#define TMCU_REGISTER_KERNEL(op, func)                                                                        \
   namespace {                                                                                                 \
-  constexpr const char kTorchmcuKernelName[] = "torchmcu::" name;                                             \
+  constexpr const char kTorchmcuKernelName[] = "torchmcu::" #op ".out";                                       \
   void torchmcu_checked_kernel(::executorch::runtime::KernelRuntimeContext& ctx,                              \
                                ::executorch::runtime::Span<::executorch::runtime::EValue*> stack) {           \
     if (!::torchmcu::ops::KernelArguments<decltype(&func)>::match(stack)) {                                   \
@@ -262,8 +266,14 @@ struct KernelArguments<Tensor& (*)(KernelRuntimeContext&, Args...)> {
     ::executorch::extension::WrapUnboxedIntoFunctor<decltype(EXECUTORCH_FN(func, kTorchmcuKernelName))>::call( \
         ctx, stack);                                                                                          \
   }                                                                                                           \
-  const auto torchmcu_kernel_registration = ::executorch::runtime::register_kernel(                           \
-      ::executorch::runtime::Kernel(kTorchmcuKernelName, torchmcu_checked_kernel));                          \
+  const auto torchmcu_kernel_registration = [] {                                                              \
+    if constexpr (TMCU_KERNEL_SELECTED(op)) {                                                                 \
+      return ::executorch::runtime::register_kernel(                                                          \
+          ::executorch::runtime::Kernel(kTorchmcuKernelName, torchmcu_checked_kernel));                      \
+    } else {                                                                                                  \
+      return ::executorch::runtime::Error::Ok;                                                                \
+    }                                                                                                         \
+  }();                                                                                                        \
   }
 
 #endif /* TORCHMCU_OPS_OP_UTIL_H_ */

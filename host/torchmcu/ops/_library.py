@@ -19,11 +19,16 @@ _DEFINED: dict[str, "OpDefinition"] = {}
 class OpDefinition:
     """What one `torchmcu::` op is: its schema, reference and meta function."""
 
-    def __init__(self, name: str, arguments: str, reference: Callable, meta: Callable) -> None:
+    def __init__(self, name: str, arguments: str, reference: Callable, meta: Callable,
+                 cmsis_nn_fallback: Callable | None = None) -> None:
         self.name = name
         self.arguments = arguments
         self.reference = reference
         self.meta = meta
+        # (arguments by name, isa) -> whether the CMSIS-NN backend hands this call to the
+        # portable kernel (kernels/nn/cmsis_nn/<op>.c); None: it never does. The firmware's
+        # kernel selection links the portable kernel only when a program's call reaches it.
+        self.cmsis_nn_fallback = cmsis_nn_fallback
 
     @property
     def functional(self) -> torch._ops.OpOverload:
@@ -38,7 +43,8 @@ class OpDefinition:
         return [a.name for a in self.functional._schema.arguments]
 
 
-def define_op(name: str, arguments: str, reference: Callable, meta: Callable) -> OpDefinition:
+def define_op(name: str, arguments: str, reference: Callable, meta: Callable,
+              cmsis_nn_fallback: Callable | None = None) -> OpDefinition:
     """Declare `torchmcu::name(arguments) -> Tensor` and its `.out` variant."""
     _LIB.define(f"{name}({arguments}) -> Tensor")
     _LIB.define(f"{name}.out({arguments}, *, Tensor(a!) out) -> Tensor(a!)")
@@ -54,7 +60,7 @@ def define_op(name: str, arguments: str, reference: Callable, meta: Callable) ->
     _LIB.impl(f"{name}.out", out_reference, "CompositeExplicitAutograd")
     torch.library.register_fake(f"{NAMESPACE}::{name}", meta, lib=_LIB)
     torch.library.register_fake(f"{NAMESPACE}::{name}.out", out_meta, lib=_LIB)
-    definition = OpDefinition(name, arguments, reference, meta)
+    definition = OpDefinition(name, arguments, reference, meta, cmsis_nn_fallback)
     _DEFINED[name] = definition
     return definition
 

@@ -26,4 +26,9 @@ def _meta(input1, input2, *args):
     return input1.new_empty(torch.broadcast_shapes(input1.shape, input2.shape), dtype=torch.int8)
 
 
-add = define_op("add", ARGUMENTS, _reference, _meta)
+def _cmsis_nn_fallback(args, isa):
+    """kernels/nn/cmsis_nn/add.c: broadcasting, or a left shift CMSIS-NN's DSP path rounds differently."""
+    return args["input1"].dims != args["input2"].dims or args["left_shift"] < 16
+
+
+add = define_op("add", ARGUMENTS, _reference, _meta, cmsis_nn_fallback=_cmsis_nn_fallback)

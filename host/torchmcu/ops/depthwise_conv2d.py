@@ -43,4 +43,11 @@ def _meta(input, weight, bias, stride, padding, dilation, depth_multiplier, inpu
     return input.new_empty((n, out_h, out_w, c_out), dtype=torch.int8)
 
 
-depthwise_conv2d = define_op("depthwise_conv2d", ARGUMENTS, _reference, _meta)
+def _cmsis_nn_fallback(args, isa):
+    """kernels/nn/cmsis_nn/depthwise_conv2d.c: top or left padding as large as the kernel."""
+    top, left = args["padding"][0], args["padding"][1]
+    _, kernel_h, kernel_w, _ = args["weight"].dims
+    return top >= kernel_h or left >= kernel_w
+
+
+depthwise_conv2d = define_op("depthwise_conv2d", ARGUMENTS, _reference, _meta, cmsis_nn_fallback=_cmsis_nn_fallback)

@@ -32,4 +32,9 @@ def _meta(input, weight, bias, kernel_sum, input_offset, output_offset, multipli
     return input.new_empty((*input.shape[:-1], weight.shape[0]), dtype=torch.int8)
 
 
-linear = define_op("linear", ARGUMENTS, _reference, _meta)
+def _cmsis_nn_fallback(args, isa):
+    """kernels/nn/cmsis_nn/linear.c: MVE without precomputed kernel sums."""
+    return isa == "mve" and args["kernel_sum"] is None
+
+
+linear = define_op("linear", ARGUMENTS, _reference, _meta, cmsis_nn_fallback=_cmsis_nn_fallback)

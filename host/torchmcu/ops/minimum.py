@@ -13,4 +13,10 @@ def _meta(input1, input2):
     return input1.new_empty(torch.broadcast_shapes(input1.shape, input2.shape))
 
 
-minimum = define_op("minimum", "Tensor input1, Tensor input2", _reference, _meta)
+def _cmsis_nn_fallback(args, isa):
+    """kernels/nn/cmsis_nn/minimum_maximum.c: broadcasting other than against a single element."""
+    a, b = args["input1"], args["input2"]
+    return not (a.dims == b.dims or a.numel == 1 or b.numel == 1)
+
+
+minimum = define_op("minimum", "Tensor input1, Tensor input2", _reference, _meta, cmsis_nn_fallback=_cmsis_nn_fallback)

@@ -23,4 +23,9 @@ def _meta(input1, input2, *args):
     return input1.new_empty(torch.broadcast_shapes(input1.shape, input2.shape), dtype=torch.int8)
 
 
-mul = define_op("mul", ARGUMENTS, _reference, _meta)
+def _cmsis_nn_fallback(args, isa):
+    """kernels/nn/cmsis_nn/mul.c: broadcasting."""
+    return args["input1"].dims != args["input2"].dims
+
+
+mul = define_op("mul", ARGUMENTS, _reference, _meta, cmsis_nn_fallback=_cmsis_nn_fallback)

@@ -44,4 +44,29 @@ def _meta(input, weight, bias, stride, padding, output_padding, input_offset, ou
     return input.new_empty((n, out_h, out_w, c_out), dtype=torch.int8)
 
 
-transpose_conv2d = define_op("transpose_conv2d", ARGUMENTS, _reference, _meta)
+# CMSIS-NN's REVERSE_TCOL_EFFICIENT_THRESHOLD (kernels/nn/cmsis_nn/transpose_conv2d.c).
+_REVERSE_CONV_ABOVE_C_IN = 16
+
+
+def _cmsis_nn_fallback(args, isa):
+    """kernels/nn/cmsis_nn/transpose_conv2d.c: shapes outside the exact envelope of the path CMSIS-NN takes."""
+    _, in_h, in_w, in_c = args["input"].dims
+    _, filter_h, filter_w, _ = args["weight"].dims
+    _, out_h, out_w, out_c = args["out"].dims
+    stride_h, stride_w = args["stride"][0], args["stride"][1]
+    pad_h, pad_w = args["padding"][0], args["padding"][1]
+    if stride_h <= 2 and stride_w <= 2 and in_c > _REVERSE_CONV_ABOVE_C_IN:
+        return not (pad_h <= filter_h - 1 and pad_w <= filter_w - 1)
+    flushed_rows = in_h * stride_h - pad_h
+    leftover_rows = max(filter_h - stride_h, 0)
+    buffer_columns = (in_w - 1) * stride_w + max(filter_w, stride_w)
+    buffer_bytes = buffer_columns * out_c * max(filter_h, stride_h) * 4
+    scratch_bytes = args["scratch"].nbytes if args["scratch"] is not None else 0
+    # CMSIS-NN releases before the row-flush fix (kernels/nn/cmsis_nn/transpose_conv2d.c) miscompute
+    # pad_h % stride_h != 0: the firmware's release decides, so such calls may reach the portable kernel.
+    exact = (pad_h % stride_h == 0 and flushed_rows <= out_h <= flushed_rows + leftover_rows and out_w + pad_w <= buffer_columns
+             and buffer_bytes <= scratch_bytes)
+    return not exact
+
+
+transpose_conv2d = define_op("transpose_conv2d", ARGUMENTS, _reference, _meta, cmsis_nn_fallback=_cmsis_nn_fallback)

@@ -33,6 +33,7 @@ typedef enum {
   TMCU_ERR_ARG = -1,     /* an argument outside what the kernel supports */
   TMCU_ERR_SCRATCH = -2, /* scratch smaller than the kernel needs */
   TMCU_ERR_BACKEND = -3, /* CMSIS-NN returned an error */
+  TMCU_ERR_NOT_SELECTED = -4, /* a portable fallback the firmware's kernel selection left out */
 } tmcu_status;
 
 const char* tmcu_status_str(tmcu_status status);

@@ -8,7 +8,7 @@ tmcu_status tmcu_add_s8(const tmcu_add_params* p, const tmcu_dims* a_dims, const
   }
   /* CMSIS-NN adds flat vectors, and its DSP path equals the scalar one only for left_shift >= 16. */
   if (!tmcu_same_dims(a_dims, b_dims) || p->left_shift < 16) {
-    return tmcu_portable_add_s8(p, a_dims, a, b_dims, b, out, output);
+    return TMCU_FALLBACK(add, tmcu_portable_add_s8(p, a_dims, a, b_dims, b, out, output));
   }
   return tmcu_cmsis_status(arm_elementwise_add_s8(
       a, b, p->input1_offset, p->input1_multiplier, p->input1_shift, p->input2_offset, p->input2_multiplier,

@@ -14,6 +14,7 @@
 #include <arm_nnfunctions.h>
 
 #include "../common/checks.h"
+#include "../common/selection.h"
 
 static inline cmsis_nn_dims tmcu_cmsis_dims(const tmcu_dims* d) {
   const cmsis_nn_dims dims = {d->n, d->h, d->w, d->c};

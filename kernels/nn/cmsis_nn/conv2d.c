@@ -72,7 +72,8 @@ tmcu_status tmcu_conv2d_s8(const tmcu_conv_params* p, const tmcu_quant_params* q
     return TMCU_ERR_ARG;
   }
   if (!cmsis_nn_exact(p, in, filter_dims, bias, out, scratch)) {
-    return tmcu_portable_conv2d_s8(p, quant, in, input, filter_dims, filter, bias, out, output, scratch);
+    return TMCU_FALLBACK(conv2d,
+                         tmcu_portable_conv2d_s8(p, quant, in, input, filter_dims, filter, bias, out, output, scratch));
   }
   const cmsis_nn_conv_params conv_params = tmcu_cmsis_conv_params(p);
   const cmsis_nn_per_channel_quant_params quant_params = tmcu_cmsis_per_channel(quant);

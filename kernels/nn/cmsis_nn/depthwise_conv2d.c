@@ -19,8 +19,9 @@ tmcu_status tmcu_depthwise_conv2d_s8(const tmcu_conv_params* p, int32_t depth_mu
   if (p->pad_h >= filter_dims->h || p->pad_w >= filter_dims->w) {
     /* arm_depthwise_conv_s8_opt (DSP) does not clamp its kernel rows to the kernel when the
      * padding reaches past it, and clears more scratch than it asked for. */
-    return tmcu_portable_depthwise_conv2d_s8(p, depth_multiplier, quant, in, input, filter_dims, filter, bias, out,
-                                             output, scratch);
+    return TMCU_FALLBACK(depthwise_conv2d,
+                         tmcu_portable_depthwise_conv2d_s8(p, depth_multiplier, quant, in, input, filter_dims, filter,
+                                                           bias, out, output, scratch));
   }
   int8_t empty = 0;
   const cmsis_nn_context ctx = tmcu_cmsis_context(scratch, &empty);

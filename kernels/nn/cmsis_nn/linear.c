@@ -12,8 +12,9 @@ tmcu_status tmcu_linear_s8(int32_t input_offset, int32_t output_offset, int32_t 
 #if defined(ARM_MATH_MVEI)
   if (kernel_sum == 0) {
     /* MVE reads bias + input_offset * row sums from ctx.buf; without them the direct loop gives the same numbers. */
-    return tmcu_portable_linear_s8(input_offset, output_offset, act_min, act_max, quant, batches, in_features, input,
-                                   out_features, filter, bias, kernel_sum, output);
+    return TMCU_FALLBACK(linear, tmcu_portable_linear_s8(input_offset, output_offset, act_min, act_max, quant, batches,
+                                                         in_features, input, out_features, filter, bias, kernel_sum,
+                                                         output));
   }
 #endif
   /* Scalar and DSP builds ignore ctx; MVE only reads the kernel sums (already including the bias). */

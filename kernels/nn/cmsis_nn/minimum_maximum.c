@@ -28,7 +28,7 @@ tmcu_status tmcu_minimum_s8(const tmcu_dims* a_dims, const int8_t* a, const tmcu
     return TMCU_ERR_ARG;
   }
   if (!cmsis_nn_safe(a_dims, b_dims)) {
-    return tmcu_portable_minimum_s8(a_dims, a, b_dims, b, out, output);
+    return TMCU_FALLBACK(minimum, tmcu_portable_minimum_s8(a_dims, a, b_dims, b, out, output));
   }
   return select_s8(arm_minimum_s8, a_dims, a, b_dims, b, out, output);
 }
@@ -39,7 +39,7 @@ tmcu_status tmcu_maximum_s8(const tmcu_dims* a_dims, const int8_t* a, const tmcu
     return TMCU_ERR_ARG;
   }
   if (!cmsis_nn_safe(a_dims, b_dims)) {
-    return tmcu_portable_maximum_s8(a_dims, a, b_dims, b, out, output);
+    return TMCU_FALLBACK(maximum, tmcu_portable_maximum_s8(a_dims, a, b_dims, b, out, output));
   }
   return select_s8(arm_maximum_s8, a_dims, a, b_dims, b, out, output);
 }

@@ -7,7 +7,7 @@ tmcu_status tmcu_mul_s8(const tmcu_mul_params* p, const tmcu_dims* a_dims, const
     return TMCU_ERR_ARG;
   }
   if (!tmcu_same_dims(a_dims, b_dims)) {
-    return tmcu_portable_mul_s8(p, a_dims, a, b_dims, b, out, output);
+    return TMCU_FALLBACK(mul, tmcu_portable_mul_s8(p, a_dims, a, b_dims, b, out, output));
   }
   return tmcu_cmsis_status(arm_elementwise_mul_s8(a, b, p->input1_offset, p->input2_offset, output, p->output_offset,
                                                   p->output_multiplier, p->output_shift, p->act_min, p->act_max,

@@ -15,7 +15,7 @@ tmcu_status tmcu_transpose_s8(const tmcu_dims* in, int32_t rank, const int32_t* 
   }
   const int identity = full_perm[0] == 0 && full_perm[1] == 1 && full_perm[2] == 2 && full_perm[3] == 3;
   if (identity || in->n > 65535 || in->h > 65535 || in->w > 65535 || in->c > 65535) {
-    return tmcu_portable_transpose_s8(in, rank, perm, input, output);
+    return TMCU_FALLBACK(transpose, tmcu_portable_transpose_s8(in, rank, perm, input, output));
   }
   const int32_t sizes[4] = {in->n, in->h, in->w, in->c};
   const uint32_t permutations[4] = {(uint32_t)full_perm[0], (uint32_t)full_perm[1], (uint32_t)full_perm[2],

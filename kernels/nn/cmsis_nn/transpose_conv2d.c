@@ -65,8 +65,9 @@ tmcu_status tmcu_transpose_conv2d_s8(const tmcu_conv_params* p, const tmcu_quant
   }
   const int reverse_conv = p->stride_h <= 2 && p->stride_w <= 2 && in->c > TMCU_REVERSE_CONV_ABOVE_C_IN;
   if (reverse_conv ? !reverse_conv_exact(p, filter_dims) : !column_buffer_exact(p, in, filter_dims, out, scratch)) {
-    return tmcu_portable_transpose_conv2d_s8(p, quant, in, input, filter_dims, filter, bias, out, output, scratch,
-                                             reverse_scratch);
+    return TMCU_FALLBACK(transpose_conv2d,
+                         tmcu_portable_transpose_conv2d_s8(p, quant, in, input, filter_dims, filter, bias, out, output,
+                                                           scratch, reverse_scratch));
   }
   int8_t empty = 0, empty_reverse = 0;
   const cmsis_nn_context ctx = tmcu_cmsis_context(scratch, &empty);
