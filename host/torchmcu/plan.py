@@ -171,7 +171,7 @@ def unread_constant_bytes(program, ops: list[dict[str, Any]]) -> int:
     includes the segment's alignment padding); an unnamed buffer counts whole.
     """
     read = {constant["buffer"] for op in ops for constant in op["constants"]}
-    sizes = {index: len(buffer.storage) for index, buffer in enumerate(program.constant_buffer) if index > 0}
+    sizes = {index: nbytes for index, nbytes in enumerate(program.constant_buffer_sizes) if index > 0}
     for method in program.execution_plan:
         for value in method.values:
             if isinstance(value.val, Tensor) and value.val.data_buffer_idx > 0:

@@ -86,6 +86,9 @@ class ExecutionPlan:
 @dataclass
 class Program:
     execution_plan: list[ExecutionPlan] = field(default_factory=list)
+    # Bytes stored for each constant buffer (index 0 is ExecuTorch's reserved empty one), with the
+    # alignment padding that follows each in the constant segment.
+    constant_buffer_sizes: list[int] = field(default_factory=list)
 
 
 # Union member codes (program.fbs: KernelTypes, InstructionArguments).
@@ -188,10 +191,27 @@ def _plan(buf: _Buffer, at: int) -> ExecutionPlan:
     )
 
 
+def _constant_buffer_sizes(buf: _Buffer, root: int) -> list[int]:
+    """Program.constant_buffer inline, else the constant segment's offsets (program.fbs)."""
+    inline = buf.tables(root, 2)
+    if inline:
+        return [buf.vector(b, 0, 1)[1] for b in inline]
+    segment_offsets = buf.table(root, 5)
+    offsets = buf.scalars(segment_offsets, 1, "<Q") if segment_offsets else []
+    if not offsets:
+        return []
+    segments = buf.tables(root, 4)
+    index = buf.scalar(segment_offsets, 0, "<I")
+    if index >= len(segments):
+        raise ProgramFormatError(f"the constant segment is segment {index} of {len(segments)}")
+    end = buf.scalar(segments[index], 1, "<Q")
+    return [following - offset for offset, following in zip(offsets, offsets[1:] + [end])]
+
+
 def read_program(pte: bytes) -> Program:
     """The execution plans of a serialized program (raises ProgramFormatError on malformed bytes)."""
     buf = _Buffer(bytes(pte))
     if len(buf.data) < 8 or buf.data[4:6] != b"ET":
         raise ProgramFormatError("no ExecuTorch file identifier")
     root = buf._unpack("<I", 0)
-    return Program([_plan(buf, p) for p in buf.tables(root, 1)])
+    return Program([_plan(buf, p) for p in buf.tables(root, 1)], _constant_buffer_sizes(buf, root))
