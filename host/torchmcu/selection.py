@@ -91,13 +91,17 @@ def program_selection(pte: bytes, name: str) -> Selection:
     from executorch.exir._serialize._program import deserialize_pte_binary
     from executorch.exir.schema import KernelCall
 
+    from torchmcu.pte_reader import ProgramFormatError, read_program
     from torchmcu.record import read_record
 
     try:
         program = deserialize_pte_binary(pte).program
     except Exception as error:  # the flatbuffer reader raises many kinds
         raise SelectionError(f"{name}: not an ExecuTorch program ({error})") from error
-    record = read_record(program)
+    try:
+        record = read_record(read_program(pte))
+    except (ProgramFormatError, ValueError) as error:
+        raise SelectionError(f"{name}: no readable torchmcu record ({error})") from error
     isas = (record.isa,) if record else _ISAS
     ops = _all_ops()
     selection = Selection(programs=[name])
