@@ -176,7 +176,9 @@ def build(machine: Machine, backend: str = "portable") -> Path:
     defines = []
     if backend == "cmsis_nn":
         include.append(f"-I{cmsis_nn_path() / 'Include'}")
-        defines.append("-DTORCHMCU_USE_CMSIS_NN=1")
+        from tests.kernels.nn_lib import cmsis_nn_definitions  # what the CMake builds derive from the checkout
+
+        defines += ["-DTORCHMCU_USE_CMSIS_NN=1", *cmsis_nn_definitions(cmsis_nn_path())]
     common = ["-mthumb", *machine.cflags, "-O2", "-ffunction-sections", "-fdata-sections", *include, *defines]
     digest = hashlib.sha256(repr((machine, backend, common)).encode())
     inputs = _sources(backend) + sorted(HARNESS.glob("*.[hl]*")) + sorted((REPO / "kernels").rglob("*.h"))
