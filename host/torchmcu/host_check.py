@@ -111,6 +111,19 @@ def _kernel_index(pte: bytes, instruction: int) -> int | None:
     return sum(1 for args in instructions[:instruction] if isinstance(args, KernelCall))
 
 
+def _program_inputs(plan: dict[str, Any], example_inputs: tuple) -> list:
+    """The example inputs as the program takes them; zeros where the program's input differs (e.g. int8 fed)."""
+    import numpy as np
+
+    arrays = []
+    for spec, x in zip(plan["program_inputs"], example_inputs):
+        array = x.detach().contiguous().numpy()
+        if list(array.shape) != spec["shape"] or str(array.dtype) != spec["dtype"]:
+            array = np.zeros(spec["shape"], dtype=spec["dtype"] if spec["dtype"] != "bool" else np.bool_)
+        arrays.append(array)
+    return arrays
+
+
 def check_program_runs(pte: bytes, example_inputs: tuple, graph) -> None:
     """Load `pte` in the host runner and run it once on `example_inputs`; raise CompileError if it cannot run."""
     from torchmcu.native import HostRunner, NativeBuildError, RunnerError, load_library
@@ -131,8 +144,8 @@ def check_program_runs(pte: bytes, example_inputs: tuple, graph) -> None:
     with captured_native_stderr() as logged:
         try:
             runner = HostRunner(pte)
-            for i, x in enumerate(example_inputs):
-                runner.set_input(i, x.detach().contiguous().numpy())
+            for i, array in enumerate(_program_inputs(plan, example_inputs)):
+                runner.set_input(i, array)
             runner.run_profiled()
         except RunnerError as error:
             failure = error

@@ -37,7 +37,7 @@ def as_input_tuple(value: Any, what: str) -> tuple:
     if not isinstance(value, (tuple, list)):
         raise CompileError(f"{what} is a {_kind(value)}, expected a tensor or a tuple of tensors")
     if not value:
-        raise CompileError(f"{what} is empty, expected at least one tensor")
+        raise CompileError(f"{what} is empty; expected a non-empty tuple of tensors")
     return tuple(value)
 
 

@@ -177,7 +177,7 @@ CASES = [
     ("model_returns_none", C + [M + "model_returns_none.py"], 1, "model() returned None"),
     ("inputs_int", C + [M + "inputs_int.py"], 1, "example_inputs() is a int"),
     ("inputs_none", C + [M + "inputs_none.py"], 1, "example_inputs() is a None"),
-    ("inputs_empty", C + [M + "inputs_empty.py"], 1, "example_inputs() is empty"),
+    ("inputs_empty", C + [M + "inputs_empty.py"], 1, "example_inputs() is empty; expected a non-empty tuple"),
     ("inputs_str", C + [M + "inputs_str.py"], 1, "example_inputs() input 0 is a str"),
     ("inputs_float64", C + [M + "inputs_float64.py"], 1, "input 0 has dtype torch.float64"),
     ("inputs_int64", C + [M + "inputs_int64.py"], 1, "input 0 has dtype torch.int64"),
