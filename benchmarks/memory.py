@@ -1,28 +1,45 @@
-"""Per reference model and target: arena bytes, peak scratch, lower bound, arena / lower bound.
+"""Per reference model and target: arena against its lower bound, .pte bytes against the constants kernels read.
 
-The lower bound is the largest number of bytes any single op needs live at
-once (its activation inputs + outputs + scratch); no plan can use less arena.
+The lower bound (`torchmcu.plan.lower_bound_bytes`, docs/scratch.md) is the
+most bytes any single op needs live at once; no plan can use less arena.
+Constant bytes read count each stored constant buffer once, when some kernel
+call reads it; unread bytes are stored constants no kernel call reads.
+
+    python3 benchmarks/memory.py [model ...]
 """
 
 from __future__ import annotations
 
-from _models import CNN_MODELS, compile_reference_model, quiet
+import sys
+
+from _models import AUDIO_MODELS, CNN_MODELS, compile_reference_model, quiet
 
 TARGETS = ["cortex-m4", "cortex-m33", "cortex-m55"]
+COLUMNS = (("model", 18), ("target", 10), ("arena B", 9), ("lower bound B", 13), ("ratio", 6), (".pte B", 9),
+           ("constants read B", 16), ("unread B", 8), (".pte / read", 11))
 
 
-def main() -> None:
+def row(name: str, target: str, plan: dict) -> list[str]:
     from torchmcu.plan import lower_bound_bytes
 
+    bound = lower_bound_bytes(plan)
+    read = plan["constant_bytes"]
+    return [name, target.removeprefix("cortex-"), str(plan["arena_bytes"]), str(bound),
+            f"{plan['arena_bytes'] / bound:.3f}", str(plan["pte_bytes"]), str(read),
+            str(plan["unread_constant_bytes"]), f"{plan['pte_bytes'] / read:.3f}" if read else "-"]
+
+
+def main(models: list[str]) -> None:
     quiet()
-    print(f"{'model':<20} {'target':<11} {'arena B':>9} {'peak scratch B':>15} {'lower bound B':>14} {'ratio':>6}")
-    for name in CNN_MODELS:
+    print("| " + " | ".join(f"{title:>{width}}" for title, width in COLUMNS) + " |")
+    print("|" + "|".join("-" * (width + 1) + ":" for _, width in COLUMNS) + "|")
+    for name in models:
         for target in TARGETS:
             plan = compile_reference_model(name, target)[0].plan
-            bound = lower_bound_bytes(plan)
-            print(f"{name:<20} {target:<11} {plan['arena_bytes']:>9} {plan['peak_scratch_bytes']:>15} "
-                  f"{bound:>14} {plan['arena_bytes'] / bound:>6.2f}")
+            cells = row(name, target, plan)
+            print("| " + " | ".join(f"{cell:>{width}}" for cell, (_, width) in zip(cells, COLUMNS)) + " |",
+                  flush=True)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:] or list(CNN_MODELS + AUDIO_MODELS))

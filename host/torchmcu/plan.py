@@ -107,7 +107,8 @@ def read_plan(pte: bytes) -> dict[str, Any]:
         for value_index in indices:
             tensor = values[value_index].val
             if isinstance(tensor, Tensor):
-                result.append({"value": value_index, "shape": list(tensor.sizes), "dtype": _dtype(tensor)[0], "bytes": _nbytes(tensor),
+                result.append({"value": value_index, "shape": list(tensor.sizes), "dtype": _dtype(tensor)[0],
+                               "bytes": _nbytes(tensor),
                                "arena_offset": _arena_offset(tensor)})
         return result
 
@@ -275,7 +276,8 @@ def format_plan(plan: dict[str, Any]) -> str:
         if key in plan and plan[key] is not None:
             lines.append(f"{label:<26} {plan[key]}")
         if key == "constant_bytes" and "constant_bytes_by_kind" in plan:
-            lines += [f"  {kind.replace('_', ' '):<24} {nbytes}" for kind, nbytes in plan["constant_bytes_by_kind"].items()]
+            lines += [f"  {kind.replace('_', ' '):<24} {nbytes}"
+                      for kind, nbytes in plan["constant_bytes_by_kind"].items()]
     if plan.get("method_allocator_note"):
         lines.append(f"  ({plan['method_allocator_note']})")
     return "\n".join(lines)
