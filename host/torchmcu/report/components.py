@@ -64,6 +64,8 @@ def component_of(section: str, origin: str) -> str:
     if "torchmcu" in archive_name or "/torchmcu/" in archive:
         match = _KERNEL_OBJECT.match(Path(member or archive).name)
         stem = match.group(1) if match else Path(member or archive).name
+        if stem.startswith("arm_"):
+            return "CMSIS-NN"  # CMSIS-NN sources the module compiles into its own library
         if stem in _TORCHMCU_SHARED:
             return _TORCHMCU_SHARED[stem]
         return f"kernels: {stem}"
