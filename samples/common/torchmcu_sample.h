@@ -105,12 +105,17 @@ inline int check_outputs(const char* name, const torchmcu::Runner& runner, const
   return 0;
 }
 
+/* The sample's runner, at namespace scope: as a function-local static its destructor would
+ * need a thread-safe guard (__cxa_guard_acquire), which links libstdc++'s exception
+ * handling and unwinder into the firmware (docs/flash.md). */
+static torchmcu::Runner sample_runner;
+
 /* Loads, runs once on `input` (float32, `input_nbytes`), prints the outputs and the verdict
  * against `expected`; 0 when the device output equals the host's. */
 inline int run(const char* name, const uint8_t* program, size_t program_size, uint8_t* arena, size_t arena_size,
                uint8_t* method_pool, size_t method_pool_size, const float* input, size_t input_nbytes,
                const Expected& expected) {
-  static torchmcu::Runner runner;
+  torchmcu::Runner& runner = sample_runner;
   const torchmcu::RunnerMemory memory{arena, arena_size, method_pool, method_pool_size};
   if (runner.load(program, program_size, memory) != 0) {
     printk("%s: load failed: %s\n", name, runner.last_error());

@@ -64,8 +64,15 @@ def component_of(section: str, origin: str) -> str:
     if "torchmcu" in archive_name or "/torchmcu/" in archive:
         match = _KERNEL_OBJECT.match(Path(member or archive).name)
         stem = match.group(1) if match else Path(member or archive).name
+        if stem.startswith("arm_"):
+            return "CMSIS-NN"  # CMSIS-NN sources the module compiles into its own library
         if stem in _TORCHMCU_SHARED:
             return _TORCHMCU_SHARED[stem]
+        symbol = section.split(".", 2)[-1] if section.startswith((".text.", ".rodata.")) else ""
+        if symbol.startswith("_Z") and not symbol.startswith("_ZN12_GLOBAL__N_1") and f"{stem}_out" not in symbol:
+            # An inline C++ helper several adapters share (op_util.h, ExecuTorch templates): the linker
+            # keeps the copy of whichever object comes first, which says nothing about that op.
+            return "torchmcu kernels (shared)"
         return f"kernels: {stem}"
     if "executorch" in archive or "flatcc" in archive:
         return "ExecuTorch runtime"
