@@ -90,11 +90,17 @@ def cmd_compile(args: argparse.Namespace) -> int:
     _quiet_third_party()
     from torchmcu.budgets import check_budgets
     from torchmcu.compiler import compile as compile_model
+    from torchmcu.determinism import fixed_float_environment, pin_portable_kernels
     from torchmcu.header import write_header
     from torchmcu.model_file import load_model_file
     from torchmcu.plan import format_plan
 
-    model_file = load_model_file(model_path)
+    # The model file's own float code (seeded randn, batch-norm statistics) must
+    # give the same tensors on every machine too (docs/reproducibility.md).
+    if not pin_portable_kernels():
+        warn("torch chose its CPU kernels before torchmcu could pin them; the program bytes may depend on this CPU")
+    with fixed_float_environment():
+        model_file = load_model_file(model_path)
     if model_file.calibration is None:
         warn(f"{args.model}: no calibration_data(); calibrating on random inputs (int8 scales will not fit real data)")
     started = time.monotonic()
@@ -107,7 +113,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
                                 progress=_progress(args.quiet))
     for warning in caught:
         text = str(warning.message)
-        if "op(s) stay as portable float ops" in text:
+        if "op(s) stay as portable float ops" in text or "calibrating in float32" in text:
             warn(text)
     for message in check_budgets(program.plan, flash_budget=args.flash_budget, ram_budget=args.ram_budget):
         warn(message)
@@ -201,11 +207,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     calibration = model_file.calibration
     if calibration is None:
         warn(f"{args.model}: no calibration_data(); calibrating on random inputs")
-        import torch
+        from torchmcu.determinism import random_calibration
 
-        generator = torch.Generator().manual_seed(0)
-        calibration = [tuple(torch.randn(x.shape, generator=generator) for x in model_file.example_inputs)
-                       for _ in range(8)]
+        calibration = random_calibration(model_file.example_inputs)
     samples = load_samples(args.calibration, model_file.example_inputs) if args.calibration else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -105,11 +105,46 @@ def quantize(graph: GraphModule, calibration: Calibration, progress: Callable | 
     for p in pre_quantization_passes():
         graph = p(graph).graph_module
     prepared = prepare_pt2e(graph, TorchMcuQuantizer())
-    samples = progress(calibration) if progress else calibration
-    with torch.no_grad():
-        for sample in samples:
-            prepared(*sample)
+    calibrate(prepared, progress(calibration) if progress else calibration)
     return convert_pt2e(prepared)
+
+
+def calibrate(prepared: GraphModule, samples: Calibration) -> None:
+    """Run the observers in float64, then round their ranges once (torchmcu.determinism).
+
+    A graph that cannot run in float64 (an op pinned to float32) calibrates in
+    float32, with a warning: its bytes may then depend on the machine.
+    """
+    from torchmcu.determinism import round_to_grid
+
+    samples = list(samples)
+    try:
+        with torch.no_grad():
+            prepared.to(torch.float64)
+            for sample in samples:
+                prepared(*(x.to(torch.float64) for x in sample))
+    except RuntimeError as error:
+        warnings.warn(f"calibrating in float32 ({type(error).__name__}: {str(error).splitlines()[0]}); "
+                      "the program bytes may depend on this machine's CPU", stacklevel=3)
+        _reset_observers(prepared)
+        prepared.to(torch.float32)
+        with torch.no_grad():
+            for sample in samples:
+                prepared(*sample)
+    for observer in _observers(prepared):
+        observer.min_val.copy_(round_to_grid(observer.min_val))
+        observer.max_val.copy_(round_to_grid(observer.max_val))
+    prepared.to(torch.float32)
+
+
+def _observers(prepared: GraphModule) -> list[torch.nn.Module]:
+    """Observers holding a running min/max (fixed-qparam observers hold none)."""
+    return [m for m in prepared.modules() if hasattr(m, "min_val") and hasattr(m, "max_val")]
+
+
+def _reset_observers(prepared: GraphModule) -> None:
+    for observer in _observers(prepared):
+        observer.reset_min_max_vals()
 
 
 def propagate_static_shapes(graph: GraphModule, example_inputs: tuple) -> None:
@@ -235,6 +270,7 @@ def compile(
     that cannot be lowered an error instead of a warning. `cmsis_nn_path` (or
     CMSIS_NN_PATH) sizes scratch with that CMSIS-NN checkout's own functions.
     """
+    from torchmcu.determinism import fixed_float_environment, random_calibration
     from torchmcu.sizing import select_sizer
 
     target = target if isinstance(target, Target) else parse_target(target)
@@ -250,10 +286,10 @@ def compile(
             "define calibration_data() in the model file",
             stacklevel=2,
         )
-        generator = torch.Generator().manual_seed(0)
-        calibration = [tuple(torch.randn(x.shape, generator=generator) for x in example_inputs) for _ in range(8)]
-    graph = export_model(module, example_inputs)
-    quantized = quantize(graph, calibration, progress)
+        calibration = random_calibration(example_inputs)
+    with fixed_float_environment():
+        graph = export_model(module, example_inputs)
+        quantized = quantize(graph, calibration, progress)
     lowered, reasons = lower(quantized, target, example_inputs)
     not_lowered = remaining_float_ops(lowered, reasons)
     if not_lowered:

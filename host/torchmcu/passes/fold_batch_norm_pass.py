@@ -40,13 +40,19 @@ class FoldBatchNormPass(PassBase):
             training, eps = node.args[5], node.args[7]
             if training or weight is None or mean is None or var is None:
                 continue
+            dtype = weight.dtype
             gamma = torch.ones_like(mean) if gamma is None else gamma
             beta = torch.zeros_like(mean) if beta is None else beta
             bias = torch.zeros_like(mean) if bias is None else bias
+            # In float64, rounded once to the weight's dtype: the same bits on every machine.
+            weight, bias, gamma, beta, mean, var = (
+                t.to(torch.float64) for t in (weight, bias, gamma, beta, mean, var))
             g = gamma / torch.sqrt(var + eps)
+            folded_weight = (weight * g[:, None]).to(dtype)
+            folded_bias = ((bias - mean) * g + beta).to(dtype)
             with gm.graph.inserting_before(linear):
-                w_node = _set_attr(gm, f"_torchmcu_bn_folded_weight_{linear.name}", weight * g[:, None])
-                b_node = _set_attr(gm, f"_torchmcu_bn_folded_bias_{linear.name}", (bias - mean) * g + beta)
+                w_node = _set_attr(gm, f"_torchmcu_bn_folded_weight_{linear.name}", folded_weight)
+                b_node = _set_attr(gm, f"_torchmcu_bn_folded_bias_{linear.name}", folded_bias)
             # Same shapes as the tensors they replace: the linear weight and BN's running mean.
             w_node.meta["val"] = linear.args[1].meta.get("val")
             b_node.meta["val"] = node.args[3].meta.get("val")
