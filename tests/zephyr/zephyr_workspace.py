@@ -81,6 +81,8 @@ def west_build(board: str, sample: str, configs: tuple[str, ...] = (), target: s
         command += ["--cmake-only"]
     command += ["--", f"-DZEPHYR_EXTRA_MODULES={REPO}", f"-DTORCHMCU_PYTHON={sys.executable}",
                 *(f"-D{c}" for c in configs)]
+    if zephyr_env().get("CMAKE_C_COMPILER_LAUNCHER"):
+        command.append("-DUSE_CCACHE=0")  # the launcher already is ccache; Zephyr would add it twice
     result = subprocess.run(command, capture_output=True, text=True, env=zephyr_env(), timeout=3600)
     return result, directory
 
