@@ -10,6 +10,24 @@
 # configure. Firmware is never installed: skip install rules for the build.
 set(CMAKE_SKIP_INSTALL_RULES ON)
 
+# ExecuTorch generates its program schema headers with flatc and otherwise builds
+# flatc from source for the host in every build directory (minutes, one job). The
+# executorch wheel the torchmcu host toolchain runs on ships the same flatc; use it.
+if(NOT FLATC_EXECUTABLE)
+  set(torchmcu_flatc_python ${TORCHMCU_PYTHON})
+  if(NOT torchmcu_flatc_python)
+    set(torchmcu_flatc_python ${Python3_EXECUTABLE})
+  endif()
+  if(torchmcu_flatc_python)
+    execute_process(COMMAND ${torchmcu_flatc_python} -c
+                    "import executorch, pathlib; print(pathlib.Path(executorch.__path__[0], 'data', 'bin', 'flatc'))"
+                    OUTPUT_VARIABLE torchmcu_flatc OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+    if(torchmcu_flatc AND EXISTS ${torchmcu_flatc})
+      set(FLATC_EXECUTABLE ${torchmcu_flatc})
+    endif()
+  endif()
+endif()
+
 set(TORCHMCU_BOARDS_DIR ${CMAKE_CURRENT_LIST_DIR}/../../boards)
 set(torchmcu_app_conf ${APPLICATION_SOURCE_DIR}/prj.conf)
 if(DEFINED BOARD AND EXISTS ${torchmcu_app_conf})
