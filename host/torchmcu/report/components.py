@@ -28,7 +28,7 @@ _INPUT = re.compile(r"^ (\S+)?\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)\s+(\S.*)$")
 _FILL = re.compile(r"^ \*fill\*\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)")
 _KERNEL_OBJECT = re.compile(r"^(?:op_)?(\w+?)\.(?:c|cpp)\.obj$")
 # torchmcu objects that are not one op's.
-_TORCHMCU_SHARED = {"runner": "torchmcu runner", "checks": "torchmcu kernels (shared)",
+_TORCHMCU_SHARED = {"runner": "torchmcu runner", "executorch_log": "torchmcu runner", "checks": "torchmcu kernels (shared)",
                     "lut": "kernels: lut", "quantize": "kernels: quantize/dequantize",
                     "scratch_needed": "torchmcu kernels (shared)", "scratch_size": "torchmcu kernels (shared)",
                     "status": "torchmcu kernels (shared)", "minimum_maximum": "kernels: minimum/maximum",
