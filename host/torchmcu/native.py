@@ -204,7 +204,10 @@ class HostRunner:
         if arena_bytes is None:
             from torchmcu.plan import read_plan
 
-            arena_bytes = read_plan(pte)["arena_bytes"] + 16 * 4
+            try:
+                arena_bytes = read_plan(pte)["arena_bytes"] + 16 * 4
+            except Exception:  # unreadable bytes: the runner's own checks (CRC first) say why
+                arena_bytes = 0
         pool_bytes = self.DEFAULT_METHOD_POOL if method_pool_bytes is None else method_pool_bytes
         self._arena, arena_ptr = _aligned_buffer(arena_bytes)
         self._pool, pool_ptr = _aligned_buffer(pool_bytes)

@@ -101,12 +101,15 @@ def _check_arguments(args: argparse.Namespace) -> None:
     from torchmcu.errors import UsageError
     from torchmcu.model_file import check_model_path
     from torchmcu.outputs import check_output_file
+    from torchmcu.samples import check_input_path
 
     sources = [name for name, given in (("--input", args.input), ("--random", args.random),
                                         ("--pattern", args.pattern)) if given]
     if len(sources) != 1:
         raise UsageError("give exactly one input source: --input x.npy (per program input), --pattern or --random"
                          + (f"; got {' and '.join(sources)}" if sources else ""))
+    for path in args.input or ():
+        check_input_path(path)  # a typo answers before numpy and the program are loaded
     if args.output:
         check_output_file(args.output, "--output", create_parents=True)
     if args.compare:

@@ -33,6 +33,10 @@ def check_npz_path(path: str | Path) -> Path:
     return _check_path(path, ".npz")
 
 
+def check_input_path(path: str | Path) -> Path:
+    return _check_path(path, ".npy")
+
+
 def load_npy(path: str | Path) -> np.ndarray:
     """One array from a .npy file (no pickled objects)."""
     import numpy as np
