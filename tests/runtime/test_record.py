@@ -42,7 +42,8 @@ def probes(tmp_path_factory) -> dict[str, Path]:
             "g++", "-std=c++17", "-O1", "-Wall", "-Werror", f"-I{REPO_ROOT / 'kernels' / 'include'}",
             f"-I{et / 'include'}", f"-I{et / 'include/executorch/runtime/core/portable_type/c10'}",
             "-DC10_USING_CUSTOM_GENERATED_MACROS", *[f"-D{k}={v}" for k, v in defines.items()],
-            str(REPO_ROOT / "kernels/runner/runner.cpp"), str(REPO_ROOT / "kernels/host/record_probe.cpp"),
+            *map(str, sorted((REPO_ROOT / "kernels/runner").glob("*.cpp"))),
+            str(REPO_ROOT / "kernels/host/record_probe.cpp"),
             f"-L{et / 'lib'}", "-lexecutorch", f"-Wl,-rpath,{et / 'lib'}", "-o", str(exe),
         ]
         result = subprocess.run(command, capture_output=True, text=True)
