@@ -50,7 +50,22 @@ inline void fill_pattern(float* data, size_t count) {
 }
 
 #if defined(CONFIG_TORCHMCU_PROFILE)
-inline uint64_t cycles(void*) { return k_cycle_get_64(); }
+/* k_cycle_get_64() returns 0 without a 64-bit system timer (Cortex-M SysTick has
+ * none), so the 32-bit cycle counter is widened here, counting its wraps. */
+struct CycleClock {
+  uint32_t last = 0;
+  uint64_t wrapped = 0;
+};
+
+inline uint64_t cycles(void* state) {
+  CycleClock* clock = static_cast<CycleClock*>(state);
+  const uint32_t now = k_cycle_get_32();
+  if (now < clock->last) {
+    clock->wrapped += uint64_t{1} << 32;
+  }
+  clock->last = now;
+  return clock->wrapped + now;
+}
 #endif
 
 inline void print_output(size_t index, const void* data, size_t nbytes) {
@@ -128,7 +143,8 @@ inline int run(const char* name, const uint8_t* program, size_t program_size, ui
 #if defined(CONFIG_TORCHMCU_PROFILE)
   static uint64_t per_op[256];
   size_t ops = 0;
-  const int status = runner.run_profiled(cycles, nullptr, per_op, 256, &ops);
+  CycleClock clock;
+  const int status = runner.run_profiled(cycles, &clock, per_op, 256, &ops);
 #else
   const int status = runner.run();
 #endif

@@ -46,7 +46,8 @@ def test_sample_output_on_qemu_equals_the_host_runner(board, sample):
         plan = json.loads((directory / "torchmcu" / name / f"{name}.plan.json").read_text())
         counted = [int(i) for i in re.findall(r"^\s*op (\d+): \d+ cycles", output, re.M)]
         assert counted == list(range(len(counted))) and len(counted) >= len(plan["ops"]), output[-3000:]
-        assert re.search(rf"{sample}: {len(counted)} ops, \d+ cycles", output), output[-3000:]
+        total = re.search(rf"{sample}: {len(counted)} ops, (\d+) cycles", output)
+        assert total and int(total.group(1)) > 0, output[-3000:]  # a clock that never moved measures nothing
 
 
 def test_portable_kernels_give_the_same_bytes():
