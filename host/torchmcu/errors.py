@@ -4,6 +4,10 @@ Every class carries the CLI exit code it maps to (docs/reports.md):
 1 usage and input errors, 2 `--strict` refusals, 3 comparison mismatches.
 """
 
+from __future__ import annotations
+
+from pathlib import Path
+
 EXIT_ERROR, EXIT_STRICT, EXIT_MISMATCH = 1, 2, 3
 
 
@@ -31,3 +35,13 @@ class MismatchError(TorchMcuError):
     """The host kernels and the Python reference disagree."""
 
     exit_code = EXIT_MISMATCH
+
+
+def existing_file(path: str | Path, error: type[TorchMcuError], expected: str) -> Path:
+    """`path`, refused with one line naming it when it is a directory or does not exist."""
+    path = Path(path)
+    if path.is_dir():
+        raise error(f"{path}: is a directory, expected {expected}")
+    if not path.is_file():
+        raise error(f"{path}: no such file")
+    return path

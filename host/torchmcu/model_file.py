@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from torchmcu.errors import CompileError, TorchMcuError
+from torchmcu.errors import CompileError, TorchMcuError, existing_file
 
 
 class ModelFileError(TorchMcuError):
@@ -80,11 +80,7 @@ def load_model_file(path: str | Path) -> ModelFile:
 
 def check_model_path(path: str | Path) -> Path:
     """The model file's path, refused before anything slow if it cannot be a model file."""
-    path = Path(path)
-    if path.is_dir():
-        raise ModelFileError(f"{path}: is a directory, expected a Python model file (.py)")
-    if not path.is_file():
-        raise ModelFileError(f"{path}: no such file")
+    path = existing_file(path, ModelFileError, "a Python model file (.py)")
     if path.suffix != ".py":
         raise ModelFileError(f"{path}: expected a Python model file (.py) defining model() and example_inputs()")
     return path

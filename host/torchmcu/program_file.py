@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from torchmcu.errors import TorchMcuError
+from torchmcu.errors import TorchMcuError, existing_file
 from torchmcu.integrity import split_trailer
 
 # A flatbuffer root offset (4 bytes), then ExecuTorch's file identifier "ET" + 2-digit version.
@@ -25,11 +25,7 @@ class ProgramFileError(TorchMcuError):
 
 def read_program_file(path: str | Path) -> bytes:
     """The bytes of a .pte, refused early when they cannot be an ExecuTorch program."""
-    path = Path(path)
-    if path.is_dir():
-        raise ProgramFileError(f"{path}: is a directory, expected a .pte program")
-    if not path.is_file():
-        raise ProgramFileError(f"{path}: no such file")
+    path = existing_file(path, ProgramFileError, "a .pte program")
     pte = path.read_bytes()
     if len(pte) == 0:
         raise ProgramFileError(f"{path}: empty file, expected a .pte program")

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from torchmcu.errors import TorchMcuError
+from torchmcu.errors import TorchMcuError, existing_file
 
 CATEGORIES = ("program (.pte)", "arena", "method allocator", "torchmcu kernels", "ExecuTorch runtime", "CMSIS-NN",
               "other")
@@ -72,11 +72,7 @@ class SizeReport:
 
 
 def elf_size(path: str | Path) -> SizeReport:
-    path = Path(path)
-    if path.is_dir():
-        raise ElfSizeError(f"{path}: is a directory, expected a firmware ELF (Zephyr: build/zephyr/zephyr.elf)")
-    if not path.is_file():
-        raise ElfSizeError(f"{path}: no such file")
+    path = existing_file(path, ElfSizeError, "a firmware ELF (Zephyr: build/zephyr/zephyr.elf)")
     try:
         return _elf_size(path)
     except ElfSizeError:
