@@ -39,3 +39,14 @@ def tiny_pte(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("programs") / "tiny_cnn.pte"
     path.write_bytes(tiny_program().pte)
     return path
+
+
+def max_abs_diffs(program, sample) -> list[float]:
+    """Per output, the largest |host kernels - Python reference| for one input sample (0.0: bit-exact)."""
+    import numpy as np
+
+    from torchmcu.run import run_program
+
+    ours, _ = run_program(program.pte, [x.numpy() for x in sample])
+    reference = [r.detach().numpy() for r in program.run_reference(*sample)]
+    return [float(np.abs(a.astype(np.float64) - b.astype(np.float64)).max()) for a, b in zip(ours, reference)]

@@ -38,21 +38,16 @@ def test_cmsis_nn_backend_matches_the_python_reference_on_every_model():
 def _run_all_models() -> None:
     import warnings
 
-    import numpy as np
-
     warnings.simplefilter("ignore")
     from tests.models import ALL_MODELS, calibration_split
-    from tests.runtime.conftest import reference_program
+    from tests.runtime.conftest import max_abs_diffs, reference_program
     from torchmcu.native import BuildConfig, load_library
-    from torchmcu.run import run_program
 
     load_library(BuildConfig(backend="cmsis_nn", cmsis_nn_path=_cmsis_nn_path()))
     for name in ALL_MODELS:
         program, module = reference_program(name, "cortex-m3")
         for sample in calibration_split(module)[1][:2]:
-            ours, _ = run_program(program.pte, [x.numpy() for x in sample])
-            reference = [r.detach().numpy() for r in program.run_reference(*sample)]
-            diffs = [float(np.abs(a.astype(np.float64) - b.astype(np.float64)).max()) for a, b in zip(ours, reference)]
+            diffs = max_abs_diffs(program, sample)
             print(json.dumps({"model": name, "max_abs_diff": diffs}), flush=True)
 
 

@@ -45,15 +45,12 @@ def test_zephyr_cmsis_nn_runs_samples_and_models_bit_exact():
 def _run_programs() -> None:
     import warnings
 
-    import numpy as np
-
     warnings.simplefilter("ignore")
     from tests.models import calibration_split
-    from tests.runtime.conftest import reference_program
+    from tests.runtime.conftest import max_abs_diffs, reference_program
     from torchmcu.compiler import compile as compile_model
     from torchmcu.model_file import load_model_file
     from torchmcu.native import BuildConfig, load_library
-    from torchmcu.run import run_program
 
     checkout = Path(os.environ["CMSIS_NN_PATH"])
     load_library(BuildConfig(backend="cmsis_nn", cmsis_nn_path=str(checkout)))
@@ -68,9 +65,7 @@ def _run_programs() -> None:
         programs.append((name, program, calibration_split(module)[1][:2]))
     for name, program, samples in programs:
         for sample in samples:
-            ours, _ = run_program(program.pte, [x.numpy() for x in sample])
-            reference = [r.detach().numpy() for r in program.run_reference(*sample)]
-            diffs = [float(np.abs(a.astype(np.float64) - b.astype(np.float64)).max()) for a, b in zip(ours, reference)]
+            diffs = max_abs_diffs(program, sample)
             print(json.dumps({"program": name, "max_abs_diff": diffs}), flush=True)
 
 
