@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from torchmcu.errors import TorchMcuError
+from torchmcu.errors import TorchMcuError, existing_file
 
 
 if TYPE_CHECKING:
@@ -21,12 +21,7 @@ class SampleFileError(TorchMcuError):
 
 
 def _check_path(path: str | Path, suffix: str) -> Path:
-    path = Path(path)
-    if path.is_dir():
-        raise SampleFileError(f"{path}: is a directory, expected a {suffix} file")
-    if not path.is_file():
-        raise SampleFileError(f"{path}: no such file")
-    return path
+    return existing_file(path, SampleFileError, f"a {suffix} file")
 
 
 def check_npz_path(path: str | Path) -> Path:
