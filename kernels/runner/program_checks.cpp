@@ -91,6 +91,12 @@ struct FlatView {
     }
     return true;
   }
+  /* Position of the table at `index` of the vector of tables at `vector`, or 0 when unreadable. */
+  size_t element(size_t vector, uint32_t index) const {
+    const size_t slot = vector + 4 + 4 * static_cast<size_t>(index);
+    uint32_t relative = 0;
+    return read32(slot, &relative) ? slot + relative : 0;
+  }
   /* Position of table field `field` (an offset to a child), or 0 when absent/invalid. */
   size_t child(size_t table, uint16_t field) const {
     uint32_t soffset = 0;
@@ -122,12 +128,11 @@ bool instructions_well_formed(const FlatView& view, size_t chains, uint32_t valu
     return false;
   }
   for (uint32_t c = 0; c < chain_count; ++c) {
-    uint32_t relative = 0;
-    const size_t chain_slot = chains + 4 + 4 * static_cast<size_t>(c);
-    if (!view.read32(chain_slot, &relative)) {
+    const size_t chain = view.element(chains, c);
+    if (chain == 0) {
       return false;
     }
-    const size_t instructions = view.child(chain_slot + relative, kChainInstructions);
+    const size_t instructions = view.child(chain, kChainInstructions);
     uint32_t count = 0;
     if (instructions == 0) {
       continue;
@@ -136,12 +141,12 @@ bool instructions_well_formed(const FlatView& view, size_t chains, uint32_t valu
       return false;
     }
     for (uint32_t i = 0; i < count; ++i) {
-      const size_t slot = instructions + 4 + 4 * static_cast<size_t>(i);
+      const size_t instruction = view.element(instructions, i);
       uint32_t type = 0, a = 0, b = 0;
-      if (!view.read32(slot, &relative) || !view.scalar(slot + relative, kInstructionArgsType, 0, 1, &type)) {
+      if (instruction == 0 || !view.scalar(instruction, kInstructionArgsType, 0, 1, &type)) {
         return false;
       }
-      const size_t args = view.child(slot + relative, kInstructionArgs);
+      const size_t args = view.child(instruction, kInstructionArgs);
       if (args == 0) {
         return false;
       }
@@ -189,12 +194,10 @@ bool operators_well_formed(const uint8_t* data, size_t size) {
     return false;
   }
   for (uint32_t p = 0; p < plan_count; ++p) {
-    uint32_t relative = 0;
-    const size_t slot = plans + 4 + 4 * static_cast<size_t>(p);
-    if (!view.read32(slot, &relative)) {
+    const size_t plan = view.element(plans, p);
+    if (plan == 0) {
       return false;
     }
-    const size_t plan = slot + relative;
     uint32_t value_count = 0;
     const size_t values = view.child(plan, kExecutionPlanValues);
     if (values == 0 || !view.read32(values, &value_count)) {
@@ -213,9 +216,8 @@ bool operators_well_formed(const uint8_t* data, size_t size) {
       return false;
     }
     for (uint32_t o = 0; o < op_count; ++o) {
-      const size_t op_slot = operators + 4 + 4 * static_cast<size_t>(o);
-      if (!view.read32(op_slot, &relative) || view.child(op_slot + relative, kOperatorName) == 0 ||
-          view.child(op_slot + relative, kOperatorOverload) == 0) {
+      const size_t op = view.element(operators, o);
+      if (op == 0 || view.child(op, kOperatorName) == 0 || view.child(op, kOperatorOverload) == 0) {
         return false;
       }
     }
