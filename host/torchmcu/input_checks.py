@@ -13,6 +13,7 @@ from typing import Any
 import torch
 
 from torchmcu.errors import CompileError
+from torchmcu.samples import non_finite
 
 
 def _kind(value: Any) -> str:
@@ -20,14 +21,10 @@ def _kind(value: Any) -> str:
 
 
 def _non_finite(tensor: torch.Tensor) -> str | None:
-    """'NaN' or 'Inf' when the tensor holds one (floating tensors only)."""
+    """'NaN' or 'Inf' when the tensor holds one (floating tensors only; widened, so no value overflows)."""
     if not tensor.is_floating_point():
         return None
-    if torch.isnan(tensor).any():
-        return "NaN"
-    if torch.isinf(tensor).any():
-        return "Inf"
-    return None
+    return non_finite(tensor.detach().cpu().double().numpy())
 
 
 def as_input_tuple(value: Any, what: str) -> tuple:
