@@ -13,9 +13,11 @@
 #                      INPUT .npy files (default: the samples' built-in pattern),
 #                      which a sample compares its device output with
 #
-# A program that keeps float (non-torchmcu) ops fails the build, naming them,
-# when the firmware has no ExecuTorch portable ops (CONFIG_EXECUTORCH_BUILD_PORTABLE_OPS=n,
-# torchmcu's default), instead of failing to load on the device.
+# A program that keeps float (non-torchmcu) ops gets exactly their ExecuTorch
+# portable kernels in a Zephyr firmware without ExecuTorch's full portable library
+# (CONFIG_EXECUTORCH_BUILD_PORTABLE_OPS=n, torchmcu's default); then a model.py is
+# compiled when CMake configures (cmake/torchmcu_float_ops.cmake), and a float op
+# with no portable kernel stops the configure, naming it.
 #
 # It reruns when the model file changes. In a Zephyr build with CMSIS-NN the
 # plan's scratch sizes come from the CMSIS-NN sources the firmware links.
@@ -23,6 +25,7 @@
 # SPDX-License-Identifier: Apache-2.0
 
 include(${CMAKE_CURRENT_LIST_DIR}/torchmcu_select_kernels.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/torchmcu_float_ops.cmake)
 set(TORCHMCU_PYTHON "" CACHE FILEPATH "Python interpreter with the torchmcu package installed")
 
 function(_torchmcu_python out_var)
@@ -97,6 +100,16 @@ function(torchmcu_add_model target)
     set(env CMSIS_NN_PATH=$ENV{CMSIS_NN_PATH})
   endif()
 
+  # Without ExecuTorch's portable library the program's float ops decide which kernel files
+  # this build compiles, which CMake must know now: compile the model now (CMake reruns when
+  # it changes), and embed the .pte from here on.
+  _torchmcu_float_ops_selected(select_float_ops)
+  if(select_float_ops AND extension STREQUAL ".py")
+    _torchmcu_compile_now(${model} ${cpu} "${env}" ${out} ${name} model)
+    set(extension .pte)
+    set(stem ${name})
+  endif()
+
   if(extension STREQUAL ".py")
     set(produce ${CMAKE_COMMAND} -E env ${env} ${python} -m torchmcu compile ${model} --target ${cpu}
                 --output-dir ${out} --name ${name} --header --quiet)
@@ -120,11 +133,10 @@ function(torchmcu_add_model target)
   if(CONFIG_TORCHMCU_METHOD_ALLOCATOR_SIZE)
     set(pool_override ${CONFIG_TORCHMCU_METHOD_ALLOCATOR_SIZE})
   endif()
-  # Float ops run on ExecuTorch's portable kernels: linked in Zephyr only when
-  # CONFIG_EXECUTORCH_BUILD_PORTABLE_OPS=y; a host build links the wheel's.
-  set(float_ops_linked ON)
-  if(COMMAND zephyr_library AND NOT CONFIG_EXECUTORCH_BUILD_PORTABLE_OPS)
-    set(float_ops_linked OFF)
+  # Float ops run on ExecuTorch's portable kernels: a host build links the wheel's, a Zephyr
+  # build all of them (CONFIG_EXECUTORCH_BUILD_PORTABLE_OPS=y) or those the program keeps.
+  if(select_float_ops)
+    _torchmcu_float_ops_add(${target} ${program} ${name})
   endif()
   add_custom_command(
     OUTPUT ${header} ${memory_header} ${plan}
@@ -132,7 +144,6 @@ function(torchmcu_add_model target)
     COMMAND ${produce}
     COMMAND ${CMAKE_COMMAND} -DPLAN=${plan} -DNAME=${name} -DOUTPUT=${memory_header}
             -DARENA_OVERRIDE=${arena_override} -DPOOL_OVERRIDE=${pool_override}
-            -DFLOAT_OPS_LINKED=${float_ops_linked}
             -P ${cmake_dir}/torchmcu_check_plan.cmake
     DEPENDS ${model} ${cmake_dir}/torchmcu_check_plan.cmake
     COMMENT ${comment}

@@ -1,11 +1,10 @@
 # cmake -DPLAN=<name>.plan.json -DNAME=<name> -DOUTPUT=<name>_memory.h
-#       -DARENA_OVERRIDE=<bytes|0> -DPOOL_OVERRIDE=<bytes|0> -DFLOAT_OPS_LINKED=<ON|OFF>
+#       -DARENA_OVERRIDE=<bytes|0> -DPOOL_OVERRIDE=<bytes|0>
 #       -P torchmcu_check_plan.cmake
 #
 # Writes <name>_memory.h with the arena and method-pool bytes the firmware
 # reserves: the plan's, or the Kconfig overrides. An override smaller than the
-# plan stops the build with both numbers, and so does a program that keeps float
-# ops when the firmware links no ExecuTorch portable kernels (naming the ops).
+# plan stops the build with both numbers.
 # SPDX-License-Identifier: Apache-2.0
 
 cmake_minimum_required(VERSION 3.20)
@@ -14,29 +13,6 @@ string(JSON planned_arena GET ${plan_json} arena_bytes)
 string(JSON planned_pool ERROR_VARIABLE no_pool GET ${plan_json} method_allocator_bytes)
 if(no_pool OR planned_pool STREQUAL "" OR planned_pool STREQUAL "null")
   set(planned_pool 0)
-endif()
-
-# Ops outside torchmcu's kernels and ExecuTorch's built-in primitives need the portable kernels.
-if(DEFINED FLOAT_OPS_LINKED AND NOT FLOAT_OPS_LINKED)
-  string(JSON op_count LENGTH ${plan_json} ops)
-  set(float_ops "")
-  if(op_count GREATER 0)
-    math(EXPR last "${op_count} - 1")
-    foreach(i RANGE ${last})
-      string(JSON op GET ${plan_json} ops ${i} op)
-      if(NOT op MATCHES "^(torchmcu|executorch_prim)::")
-        list(APPEND float_ops ${op})
-      endif()
-    endforeach()
-  endif()
-  if(float_ops)
-    list(REMOVE_DUPLICATES float_ops)
-    list(JOIN float_ops ", " float_ops)
-    message(FATAL_ERROR "torchmcu: model '${NAME}' keeps float ops that torchmcu does not lower: ${float_ops}. "
-                        "This firmware has no ExecuTorch portable kernels for them "
-                        "(CONFIG_EXECUTORCH_BUILD_PORTABLE_OPS=n); set it to y, or change the model so "
-                        "`torchmcu compile --strict` accepts it")
-  endif()
 endif()
 
 # The bytes to reserve: the plan's, or an override that is at least as large.

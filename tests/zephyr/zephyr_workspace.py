@@ -70,11 +70,12 @@ def build_dir(board: str, sample: str, configs: tuple[str, ...] = ()) -> Path:
 
 
 def west_build(board: str, sample: str, configs: tuple[str, ...] = (), target: str | None = None,
-               directory: Path | None = None, cmake_only: bool = False) -> tuple[subprocess.CompletedProcess, Path]:
-    """`west build` of samples/<sample> for `board` with extra `-DCONFIG_...` settings."""
+               directory: Path | None = None, cmake_only: bool = False,
+               source: Path | None = None) -> tuple[subprocess.CompletedProcess, Path]:
+    """`west build` of samples/<sample> (or the app in `source`) for `board` with extra `-DCONFIG_...` settings."""
     directory = directory or build_dir(board, sample, configs)
-    command = ["west", "build", "-p", "auto", "-b", board, "-d", str(directory), str(REPO / "samples" / sample),
-               "-o=-j2"]
+    command = ["west", "build", "-p", "auto", "-b", board, "-d", str(directory),
+               str(source or REPO / "samples" / sample), "-o=-j2"]
     if target:
         command += ["-t", target]
     if cmake_only:
@@ -88,8 +89,10 @@ def west_build(board: str, sample: str, configs: tuple[str, ...] = (), target: s
 
 
 def run_in_qemu(directory: Path, timeout_s: float = 600) -> str:
-    """`west build -t run` until the sample prints its last word (QEMU never exits by itself)."""
-    process = subprocess.Popen(["west", "build", "-d", str(directory), "-t", "run"], stdout=subprocess.PIPE,
+    """`west build -t run_qemu` until the sample prints its last word (QEMU never exits by itself).
+    run_qemu, not run: `run` starts a board's first emulator, which for mps3/corstone300/an547 is QEMU
+    in Zephyr 4.1 but Arm's FVP in newer releases (Zephyr's current mps3 board documentation)."""
+    process = subprocess.Popen(["west", "build", "-d", str(directory), "-t", "run_qemu"], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, env=zephyr_env(), start_new_session=True)
     output, deadline = "", time.monotonic() + timeout_s
     try:
