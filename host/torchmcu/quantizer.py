@@ -3,6 +3,9 @@
 * activations: int8 per-tensor asymmetric;
 * conv/linear weights: int8 symmetric per output channel ([-127, 127]); the
   float bias stays float and becomes int32 (scale = s_in * s_w[o]) when lowered;
+  a linear weight whose rows share one range closely enough that per-channel
+  scales would gain less than 1 dB of weight SQNR is quantized per tensor
+  instead: one multiplier and shift instead of one per output feature;
 * fused patterns: conv/linear (+ relu/relu6/hardtanh/clamp), add (+relu), mul;
 * pass-through ops share their input's qparams (view/reshape/flatten/permute/
   transpose/max_pool/avg_pool/mean/dropout/relu/hardtanh/clamp/pad/min/max),
@@ -58,6 +61,27 @@ def weight_spec(channel_axis: int) -> QuantizationSpec:
     )
 
 
+PER_TENSOR_WEIGHT = QuantizationSpec(
+    dtype=torch.int8,
+    quant_min=-127,
+    quant_max=127,
+    qscheme=torch.per_tensor_symmetric,
+    observer_or_fake_quant_ctr=MinMaxObserver.with_args(eps=_EPS),
+)
+# Below this weight-SQNR gain, per-channel scales are not worth 8 bytes per output feature.
+MIN_PER_CHANNEL_GAIN_DB = 1.0
+
+
+def per_channel_gain_db(weight: torch.Tensor) -> float:
+    """Weight SQNR gained by per-row over per-tensor int8 scales (dB, >= 0).
+
+    Rounding noise per element is proportional to the square of its row's
+    scale, so the noise ratio is max(a)^2 / mean(a^2) over the rows' ranges a.
+    """
+    ranges = weight.detach().to(torch.float64).abs().flatten(1).amax(dim=1).clamp_min(_EPS)
+    return float(10 * torch.log10(ranges.max() ** 2 / (ranges**2).mean()))
+
+
 WEIGHTED_OPS = {
     aten.conv1d.default: 0,
     aten.conv2d.default: 0,
@@ -87,6 +111,16 @@ SHARED_QPARAM_OPS = {
     aten.contiguous.default, aten.clone.default, aten.constant_pad_nd.default, aten.pad.default,
     aten.minimum.default, aten.maximum.default, aten.t.default,
 } | ACTIVATION_TAILS
+
+
+def _weight_spec(model: torch.fx.GraphModule, node: Node, weight: Node) -> QuantizationSpec:
+    from torchmcu.lowering import constant_value
+
+    if node.target == aten.linear.default:
+        value = constant_value(model, weight)
+        if value is not None and value.dim() == 2 and per_channel_gain_db(value) < MIN_PER_CHANNEL_GAIN_DB:
+            return PER_TENSOR_WEIGHT
+    return weight_spec(WEIGHTED_OPS[node.target])
 
 
 def _is_float_activation(arg: object) -> bool:
@@ -137,7 +171,7 @@ class TorchMcuQuantizer(Quantizer):
             if node.op != "call_function" or _annotated(node):
                 continue
             if node.target in WEIGHTED_OPS:
-                self._annotate_weighted(node)
+                self._annotate_weighted(model, node)
             elif node.target in BINARY_OPS:
                 self._annotate_binary(node)
             elif node.target in MATMUL_OPS:
@@ -153,11 +187,11 @@ class TorchMcuQuantizer(Quantizer):
     def validate(self, model: torch.fx.GraphModule) -> None:
         pass
 
-    def _annotate_weighted(self, node: Node) -> None:
+    def _annotate_weighted(self, model: torch.fx.GraphModule, node: Node) -> None:
         x, weight = node.args[0], node.args[1]
         if not _is_float_activation(x) or not isinstance(weight, Node):
             return
-        inputs = {x: _input_spec(x), weight: weight_spec(WEIGHTED_OPS[node.target])}
+        inputs = {x: _input_spec(x), weight: _weight_spec(model, node, weight)}
         tail = _fused_tail(node)
         if tail is None:
             _annotate(node, inputs, ACTIVATION)

@@ -3,8 +3,9 @@
 ExecuTorch's emitter gives every scalar argument of every kernel call its own
 value (and an int list one value per element), so a conv's stride, padding,
 offsets and clamp bounds cost about 300 bytes of flatbuffer each time, though
-a model uses a few dozen distinct numbers. Kernels only read scalar arguments,
-so one value can serve every call that passes the same number.
+a model uses a few dozen distinct numbers. Kernels only read scalar arguments
+and constant tensors, so one value can serve every call that passes the same
+number or the same constant (e.g. the one multiplier of per-tensor layers).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from executorch.exir.schema import (
     Null,
     OptionalTensorList,
     String,
+    Tensor,
     TensorList,
 )
 
@@ -40,6 +42,10 @@ def _value_key(value: object) -> tuple | None:
         return (type(value).__name__, repr(value))
     if isinstance(value, (IntList, BoolList, DoubleList)):
         return (type(value).__name__, tuple(value.items))
+    if isinstance(value, Tensor) and value.data_buffer_idx > 0 and value.allocation_info is None:
+        # A constant: ExecuTorch's emitter already stores equal bytes once, so equal
+        # constants name the same buffer; one value can describe them all.
+        return ("Tensor", repr(value))
     return None
 
 
@@ -96,11 +102,11 @@ def _share_plan_values(plan: ExecutionPlan) -> None:
 
 
 def share_scalar_values(pte: bytes) -> bytes:
-    """The same program with equal read-only scalar and scalar-list values stored once per method.
+    """The same program with equal read-only scalar, scalar-list and constant-tensor values stored once per method.
 
     Expects: a program whose IntList items name earlier values (as ExecuTorch
     emits them). Leaves: the same instructions, tensors and constants; each
-    distinct read-only scalar (or list) value once per method.
+    distinct read-only scalar (or list) or constant tensor value once per method.
     """
     pte_file = deserialize_pte_binary(pte)
     for plan in pte_file.program.execution_plan:

@@ -72,19 +72,24 @@ def test_sample_stores_only_constants_kernels_read(path):
 
 
 def test_constant_bytes_by_kind_count_what_each_kernel_reads():
-    """A conv, a linear and a sigmoid: weights, bias, requantization and the LUT each land in their kind."""
+    """A conv, a linear and a sigmoid: weights, bias, requantization and the LUT each land in their kind.
+
+    The linear's rows share one range (nn.Linear's uniform init), so it is
+    quantized per tensor: one multiplier and shift. On MVE its bias is folded
+    into the kernel sums CMSIS-NN reads instead.
+    """
     model = nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU(), nn.Flatten(), nn.Linear(8 * 4 * 4, 5), nn.Sigmoid()).eval()
     generator = torch.Generator().manual_seed(0)
     calibration = [(torch.randn(1, 3, 6, 6, generator=generator),) for _ in range(4)]
-    for target, kernel_sums in (("cortex-m4", 0), ("cortex-m55", 5 * 4)):
+    for target, linear_bias, kernel_sums in (("cortex-m4", 5, 0), ("cortex-m55", 0, 5 * 4)):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             plan = compile_model(model, calibration[0], target=target, calibration=calibration).plan
         assert set(plan["constant_bytes_by_kind"]) == set(CONSTANT_KINDS)
         assert plan["constant_bytes_by_kind"] == {
             "int8_weights": 8 * 3 * 3 * 3 + 5 * 128,
-            "int32_bias": 4 * (8 + 5),
-            "requantization": 2 * 4 * (8 + 5),  # a Q31 multiplier and a shift per output channel
+            "int32_bias": 4 * (8 + linear_bias),
+            "requantization": 2 * 4 * (8 + 1),  # a Q31 multiplier and a shift per conv channel, one for the linear
             "luts": 256,
             "other": kernel_sums,  # MVE's fully-connected kernel sums, precomputed on the host
         }, target

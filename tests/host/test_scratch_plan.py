@@ -134,9 +134,12 @@ def test_linear_uses_no_scratch_and_mve_kernel_sums_are_constants(isa):
     (op,) = scratch_by_op(program.plan, "linear")
     assert op["scratch_bytes"] == 0
     mve_bytes = oracle.fully_connected_buffer_size(BACKENDS["mve"], A8W8, filter_nhwc=[40, 1, 1, 24])
-    int32_constants = [c for c in op["constants"] if c["dtype"] == "int32" and c["shape"] == [24]]
-    # bias, multiplier, shift (+ kernel sums on MVE: CMSIS-NN's ctx.buf, precomputed on the host)
-    assert len(int32_constants) == (4 if isa == "mve" else 3)
+    by_name = {c["argument"]: c for c in op["constants"]}
+    # MVE: kernel sums (CMSIS-NN's ctx.buf, precomputed on the host) with the bias folded in; else the bias.
+    folded, absent = ("kernel_sum", "bias") if isa == "mve" else ("bias", "kernel_sum")
+    assert by_name[folded]["dtype"] == "int32" and by_name[folded]["shape"] == [24] and absent not in by_name
+    # nn.Linear's rows share one range: per-tensor weights, one multiplier and shift.
+    assert by_name["multiplier"]["shape"] == by_name["shift"]["shape"] == [1]
     if isa == "mve":
         assert mve_bytes == 24 * 4
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import torch
 from torch.fx import Node
 
 from torchmcu.lowering import LoweringContext, NotLowerable, aten, mcu, register_lowering
@@ -15,15 +16,20 @@ def _lower(ctx: LoweringContext, input_arg, weight_arg, bias_arg) -> Node:
     if axis != 0:
         raise NotLowerable("linear weights must be quantized per output feature")
     scales = x.qparams.scale * w_scales
-    multiplier, shift = ctx.requant_params(scales / ctx.out.scale)
+    real = scales / ctx.out.scale
+    # A per-tensor weight needs one multiplier and shift, not one per output feature.
+    multiplier, shift = ctx.requant_params(real[:1] if torch.all(real == real[0]) else real)
     bias = ctx.int32_bias(bias_arg, scales)
     act_min, act_max = ctx.activation_range()
     sums = None
     if ctx.target.isa == "mve":
-        # CMSIS-NN's MVE kernel reads bias + input_offset * row sums from ctx.buf:
-        # computed here once instead of on every call.
+        # CMSIS-NN's MVE kernel reads bias + input_offset * row sums from ctx.buf and never
+        # the bias: computed here once instead of on every call, and the bias is not stored.
         bias_values = None if bias is None else ctx.gm.get_buffer(bias.target)
-        sums = ctx.add_constant(kernel_sum(weight, bias_values, x.qparams.offset), "kernel_sum")
+        sums_values = kernel_sum(weight, bias_values, x.qparams.offset)
+        if sums_values is not None:  # None: they overflow int32 (the kernel then sums bias on each call)
+            sums = ctx.add_constant(sums_values, "kernel_sum")
+            bias = None
     w = ctx.add_constant(weight, "weight")
     return ctx.call(
         mcu.linear.default, x.node, w, bias, sums, x.qparams.offset, ctx.out.zero_point, multiplier, shift,

@@ -11,16 +11,23 @@ ARGUMENTS = (
 )
 
 
-def kernel_sum(weight: torch.Tensor, bias: torch.Tensor | None, input_offset: int) -> torch.Tensor:
-    """`arm_vector_sum_s8`: bias[o] + input_offset * sum_i weight[o, i] (MVE's ctx.buf)."""
+def kernel_sum(weight: torch.Tensor, bias: torch.Tensor | None, input_offset: int) -> torch.Tensor | None:
+    """`arm_vector_sum_s8`: bias[o] + input_offset * sum_i weight[o, i] (MVE's ctx.buf); None if not int32."""
     sums = weight.to(torch.int64).sum(dim=1) * input_offset
     if bias is not None:
         sums = sums + bias.to(torch.int64)
+    if torch.any(sums.abs() > 2**31 - 1):
+        return None
     return sums.to(torch.int32)
 
 
 def _reference(input, weight, bias, kernel_sum, input_offset, output_offset, multiplier, shift,
                activation_min, activation_max):
+    if kernel_sum is not None:
+        # The kernel sums hold bias + input_offset * row sums: the constant part of every output.
+        return requantize_to_int8(to_int64_exact(exact_float64(input) @ exact_float64(weight).T)
+                                  + kernel_sum.to(torch.int64), multiplier, shift, output_offset,
+                                  activation_min, activation_max)
     acc = to_int64_exact(exact_float64(input, input_offset) @ exact_float64(weight).T)
     if bias is not None:
         acc = acc + bias.to(torch.int64)

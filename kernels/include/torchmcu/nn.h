@@ -107,7 +107,8 @@ tmcu_status tmcu_transpose_conv2d_s8(const tmcu_conv_params* params, const tmcu_
                                      int8_t* output, tmcu_buf scratch, tmcu_buf reverse_scratch);
 
 /* Fully connected: input [batches, in], filter [out, in]; quant count 1 or out.
- * kernel_sum (bias + input_offset * row sums, MVE's ctx.buf) may be NULL. */
+ * kernel_sum (bias + input_offset * row sums, MVE's ctx.buf) may be NULL; when given, it is the
+ * whole constant term and bias is not read (MVE programs pass none). */
 tmcu_status tmcu_linear_s8(int32_t input_offset, int32_t output_offset, int32_t act_min, int32_t act_max,
                            const tmcu_quant_params* quant, int32_t batches, int32_t in_features, const int8_t* input,
                            int32_t out_features, const int8_t* filter, const int32_t* bias, const int32_t* kernel_sum,

@@ -17,8 +17,15 @@ tmcu_status tmcu_linear_s8(int32_t input_offset, int32_t output_offset, int32_t 
                                                          output));
   }
 #endif
-  /* Scalar and DSP builds ignore ctx; MVE only reads the kernel sums (already including the bias). */
+  /* MVE reads the kernel sums (bias + input_offset * row sums) from ctx.buf and no bias. Scalar and DSP
+   * builds ignore ctx: given kernel sums, they add them as the bias to the raw products (offset 0). */
   const cmsis_nn_context ctx = {(void*)kernel_sum, kernel_sum != 0 ? out_features * (int32_t)sizeof(int32_t) : 0};
+#if !defined(ARM_MATH_MVEI)
+  if (kernel_sum != 0) {
+    bias = kernel_sum;
+    input_offset = 0;
+  }
+#endif
   const cmsis_nn_fc_params fc_params = {input_offset, 0, output_offset, {act_min, act_max}};
   const cmsis_nn_dims input_dims = {batches, 1, 1, in_features}, weight_dims = {in_features, 1, 1, out_features};
   const cmsis_nn_dims bias_dims = {1, 1, 1, out_features}, output_dims = {batches, 1, 1, out_features};
