@@ -20,6 +20,8 @@ ARGUMENT_NAMES: dict[str, tuple[str, ...]] = {
     'mul': ('input1', 'input2', 'input1_offset', 'input2_offset', 'output_offset', 'output_multiplier', 'output_shift', 'activation_min', 'activation_max'),
     'pad': ('input', 'pre_pad', 'post_pad', 'pad_value'),
     'quantize_per_tensor': ('input', 'scale', 'zero_point'),
+    'reduce_extremum': ('input', 'dims', 'largest'),
+    'reduce_sum': ('input', 'dims', 'input_offset', 'output_offset', 'multiplier', 'shift'),
     'softmax': ('input', 'multiplier', 'shift', 'diff_min'),
     'transpose': ('input', 'perm'),
     'transpose_conv2d': ('input', 'weight', 'bias', 'stride', 'padding', 'output_padding', 'input_offset', 'output_offset', 'multiplier', 'shift', 'activation_min', 'activation_max', 'scratch', 'reverse_scratch'),

@@ -236,6 +236,30 @@ def transpose_case(rng) -> Case:
                 [(ROLE_INPUT, x), (ROLE_OUTPUT, expected.nbytes)], [expected], f"transpose {x.shape} {perm}")
 
 
+def _reduction_input(rng) -> tuple[np.ndarray, list[int], int]:
+    """A rank 1..4 int8 tensor, a non-empty set of its axes, and that set as the kernel's bitmask."""
+    rank = int(rng.integers(1, 5))
+    x = _int8(rng, [int(v) for v in rng.integers(1, 7, rank)])
+    dims = sorted(int(d) for d in rng.choice(rank, int(rng.integers(1, rank + 1)), replace=False))
+    return x, dims, sum(1 << (4 - rank + d) for d in dims)
+
+
+def reduction_cases(rng) -> list[Case]:
+    """reduce_sum (a mean: multiplier carries 1/count) and reduce_extremum (max or min) over random axes."""
+    x, dims, axes = _reduction_input(rng)
+    count = int(np.prod([x.shape[d] for d in dims]))
+    multiplier, shift = qmath.quantize_multiplier(float(rng.uniform(0.2, 3.0)) / count)
+    in_off, out_off = int(rng.integers(-127, 129)), int(rng.integers(-128, 128))
+    summed = ops.reduce_sum(t(x), dims, in_off, out_off, multiplier, shift).numpy()
+    largest = int(rng.integers(0, 2))
+    extreme = ops.reduce_extremum(t(x), dims, largest).numpy()
+    io = [(ROLE_INPUT, x), (ROLE_OUTPUT, summed.nbytes)]
+    return [Case("reduce_sum", [*_dims(x.shape), axes, in_off, out_off, multiplier, shift], io, [summed],
+                 f"reduce_sum {x.shape} dims {dims}"),
+            Case("reduce_extremum", [*_dims(x.shape), axes, largest], io, [extreme],
+                 f"reduce_extremum {x.shape} dims {dims} largest={largest}")]
+
+
 def quantize_cases(rng, x: np.ndarray | None = None, scale: float | None = None,
                    zero_point: int | None = None) -> list[Case]:
     """quantize `x` (float32, random by default), dequantize the result, look it up in a random LUT."""
@@ -297,4 +321,5 @@ def all_cases(isa: str, seed: int = 0, per_op: int = 12) -> list[Case]:
                   transpose_case(rng), pool_case(rng, "avg_pool2d", isa), pool_case(rng, "max_pool2d", isa)]
         cases += [elementwise_case(rng, op) for op in ("add", "mul", "minimum", "maximum")]
         cases += quantize_cases(rng)
+        cases += reduction_cases(rng)
     return cases

@@ -86,6 +86,7 @@ def _load_lowerings() -> None:
         linear,
         matmul,
         pooling,
+        reduction,
         softmax,
         transpose_conv,
     )

@@ -18,6 +18,8 @@ from torchmcu.ops import (  # noqa: F401  (registration happens on import)
     mul,
     pad,
     quantize_per_tensor,
+    reduce_extremum,
+    reduce_sum,
     softmax,
     transpose,
     transpose_conv2d,
