@@ -12,6 +12,7 @@ ARGUMENT_NAMES: dict[str, tuple[str, ...]] = {
     'conv2d': ('input', 'weight', 'bias', 'stride', 'padding', 'dilation', 'groups', 'input_offset', 'output_offset', 'multiplier', 'shift', 'activation_min', 'activation_max', 'scratch'),
     'depthwise_conv2d': ('input', 'weight', 'bias', 'stride', 'padding', 'dilation', 'depth_multiplier', 'input_offset', 'output_offset', 'multiplier', 'shift', 'activation_min', 'activation_max', 'scratch'),
     'dequantize_per_tensor': ('input', 'scale', 'zero_point'),
+    'layer_norm': ('input', 'multiplier', 'shift', 'bias', 'input_offset', 'output_offset', 'epsilon', 'centered'),
     'linear': ('input', 'weight', 'bias', 'kernel_sum', 'input_offset', 'output_offset', 'multiplier', 'shift', 'activation_min', 'activation_max'),
     'lut': ('input', 'table'),
     'max_pool2d': ('input', 'kernel_size', 'stride', 'padding', 'activation_min', 'activation_max'),

@@ -90,6 +90,8 @@ SHARED_QPARAM_OPS = {
 } | ACTIVATION_TAILS
 # A sum's range grows with its count: it gets its own output observer.
 SUM_OPS = {aten.sum.dim_IntList, aten.sum.default}
+# gamma and beta stay float constants; the lowering folds them into the requantization.
+NORM_OPS = {aten.layer_norm.default, aten.rms_norm.default}
 
 
 def _is_float_activation(arg: object) -> bool:
@@ -149,7 +151,7 @@ class TorchMcuQuantizer(Quantizer):
                 self._annotate_inputs_and_output(node, node.args[:1], SOFTMAX_OUTPUT)
             elif node.target in TABLE_OPS:
                 self._annotate_inputs_and_output(node, node.args[:1], ACTIVATION)
-            elif node.target in SUM_OPS:
+            elif node.target in SUM_OPS or node.target in NORM_OPS:
                 self._annotate_inputs_and_output(node, node.args[:1], ACTIVATION)
             elif node.target in SHARED_QPARAM_OPS:
                 self._annotate_shared(node)

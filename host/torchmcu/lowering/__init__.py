@@ -85,6 +85,7 @@ def _load_lowerings() -> None:
         elementwise,
         linear,
         matmul,
+        normalization,
         pooling,
         reduction,
         softmax,

@@ -10,6 +10,7 @@ from torchmcu.ops import (  # noqa: F401  (registration happens on import)
     conv2d,
     depthwise_conv2d,
     dequantize_per_tensor,
+    layer_norm,
     linear,
     lut,
     max_pool2d,

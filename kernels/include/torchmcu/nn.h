@@ -159,6 +159,12 @@ tmcu_status tmcu_reduce_sum_s8(const tmcu_dims* input_dims, int32_t axes, const 
 tmcu_status tmcu_reduce_extremum_s8(const tmcu_dims* input_dims, int32_t axes, int32_t largest, const int8_t* input,
                                     int8_t* output);
 
+/* LayerNorm (centered 1) or RMSNorm (centered 0) over rows of row_size <= 4096, per-channel multiplier, shift
+ * and int32 bias (gamma, beta); epsilon in [1, 2^61] in the units of the sum of squares (ops/layer_norm.py). */
+tmcu_status tmcu_layer_norm_s8(const int8_t* input, int32_t rows, int32_t row_size, const int32_t* multiplier,
+                               const int32_t* shift, const int32_t* bias, int32_t input_offset, int32_t output_offset,
+                               int64_t epsilon, int32_t centered, int8_t* output);
+
 /* Scratch bytes CMSIS-NN asks for on `isa` (TORCHMCU_ISA_*): the C twin of
  * host/torchmcu/scratch_sizes.py, for the runtime assert. */
 int32_t tmcu_conv2d_s8_scratch_size(int32_t isa, const tmcu_conv_params* params, const tmcu_dims* input_dims,

@@ -145,6 +145,11 @@ int32_t dispatch(const test_case* c) {
       const tmcu_dims in = dims_at(p);
       return tmcu_reduce_extremum_s8(&in, p[4], p[5], IN(0), OUT(1));
     }
+    case 42: /* layer_norm: rows, row_size, input_offset, output_offset, epsilon low, high, centered
+               | input, multiplier, shift, bias, output */
+      EXPECT(7, 5);
+      return tmcu_layer_norm_s8(IN(0), p[0], p[1], IN(1), IN(2), IN(3), p[2], p[3],
+                                (int64_t)(((uint64_t)(uint32_t)p[5] << 32) | (uint32_t)p[4]), p[6], OUT(4));
     default:
       return -100;
   }
