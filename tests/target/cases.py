@@ -236,6 +236,48 @@ def transpose_case(rng) -> Case:
                 [(ROLE_INPUT, x), (ROLE_OUTPUT, expected.nbytes)], [expected], f"transpose {x.shape} {perm}")
 
 
+def _reduction_input(rng) -> tuple[np.ndarray, list[int], int]:
+    """A rank 1..4 int8 tensor, a non-empty set of its axes, and that set as the kernel's bitmask."""
+    rank = int(rng.integers(1, 5))
+    x = _int8(rng, [int(v) for v in rng.integers(1, 7, rank)])
+    dims = sorted(int(d) for d in rng.choice(rank, int(rng.integers(1, rank + 1)), replace=False))
+    return x, dims, sum(1 << (4 - rank + d) for d in dims)
+
+
+def reduction_cases(rng) -> list[Case]:
+    """reduce_sum (a mean: multiplier carries 1/count) and reduce_extremum (max or min) over random axes."""
+    x, dims, axes = _reduction_input(rng)
+    count = int(np.prod([x.shape[d] for d in dims]))
+    multiplier, shift = qmath.quantize_multiplier(float(rng.uniform(0.2, 3.0)) / count)
+    in_off, out_off = int(rng.integers(-127, 129)), int(rng.integers(-128, 128))
+    summed = ops.reduce_sum(t(x), dims, in_off, out_off, multiplier, shift).numpy()
+    largest = int(rng.integers(0, 2))
+    extreme = ops.reduce_extremum(t(x), dims, largest).numpy()
+    io = [(ROLE_INPUT, x), (ROLE_OUTPUT, summed.nbytes)]
+    return [Case("reduce_sum", [*_dims(x.shape), axes, in_off, out_off, multiplier, shift], io, [summed],
+                 f"reduce_sum {x.shape} dims {dims}"),
+            Case("reduce_extremum", [*_dims(x.shape), axes, largest], io, [extreme],
+                 f"reduce_extremum {x.shape} dims {dims} largest={largest}")]
+
+
+def layer_norm_case(rng) -> Case:
+    """LayerNorm or RMSNorm over rows with random per-channel gamma (either sign), beta and epsilon."""
+    rows, row_size = int(rng.integers(1, 5)), int(rng.integers(1, 48))
+    x = _int8(rng, (rows, row_size))
+    centered = int(rng.integers(0, 2))
+    pairs = [qmath.quantize_multiplier(float(g)) for g in rng.uniform(2**-24, 2**-20, row_size)]
+    multiplier = np.array([m * (1 if rng.integers(0, 2) else -1) for m, _ in pairs], np.int32)
+    shift = np.array([s for _, s in pairs], np.int32)
+    bias = rng.integers(-60, 60, row_size, dtype=np.int32)
+    in_off, out_off = int(rng.integers(-127, 129)), int(rng.integers(-128, 128))
+    epsilon = int(rng.integers(1, 2**40))
+    expected = ops.layer_norm(t(x), t(multiplier), t(shift), t(bias), in_off, out_off, epsilon, centered).numpy()
+    low = (epsilon & 0xFFFFFFFF) - (1 << 32 if epsilon & 0x80000000 else 0)  # the int32 the harness reads
+    return Case("layer_norm", [rows, row_size, in_off, out_off, low, epsilon >> 32, centered],
+                [(ROLE_INPUT, x), (ROLE_INPUT, multiplier), (ROLE_INPUT, shift), (ROLE_INPUT, bias),
+                 (ROLE_OUTPUT, expected.nbytes)], [expected], f"layer_norm {x.shape} centered={centered}")
+
+
 def quantize_cases(rng, x: np.ndarray | None = None, scale: float | None = None,
                    zero_point: int | None = None) -> list[Case]:
     """quantize `x` (float32, random by default), dequantize the result, look it up in a random LUT."""
@@ -297,4 +339,5 @@ def all_cases(isa: str, seed: int = 0, per_op: int = 12) -> list[Case]:
                   transpose_case(rng), pool_case(rng, "avg_pool2d", isa), pool_case(rng, "max_pool2d", isa)]
         cases += [elementwise_case(rng, op) for op in ("add", "mul", "minimum", "maximum")]
         cases += quantize_cases(rng)
+        cases += reduction_cases(rng) + [layer_norm_case(rng)]
     return cases

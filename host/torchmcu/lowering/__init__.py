@@ -85,7 +85,9 @@ def _load_lowerings() -> None:
         elementwise,
         linear,
         matmul,
+        normalization,
         pooling,
+        reduction,
         softmax,
         transpose_conv,
     )

@@ -84,16 +84,8 @@ def lower_adaptive_avg_pool(ctx: LoweringContext, node: Node) -> Node:
     return _pool(ctx, x, mcu.avg_pool2d.default, kernel, kernel, [0, 0])
 
 
-@register_lowering(aten.mean.dim)
-def lower_spatial_mean(ctx: LoweringContext, node: Node) -> Node:
-    args = named_args(node)
-    x = ctx.quantized_input(args["self"])
-    _require_shared_qparams(ctx, x)
+def spatial_mean(ctx: LoweringContext, x, keepdim: bool) -> Node:
+    """A mean over H,W of an NCHW map (shared qparams) as one average pool (lowering/reduction.py)."""
     shape = shape_of(x.node)
-    dims = sorted(d % len(shape) for d in args["dim"])
-    if len(shape) != 4 or dims != [2, 3]:
-        raise NotLowerable(f"mean over dims {args['dim']} of a rank-{len(shape)} tensor (only H,W of NCHW)")
     pooled = _pool(ctx, x, mcu.avg_pool2d.default, shape[2:], shape[2:], [0, 0])
-    if not args.get("keepdim", False):
-        pooled = ctx.view(pooled, shape[:2])
-    return pooled
+    return pooled if keepdim else ctx.view(pooled, shape[:2])

@@ -152,6 +152,20 @@ tmcu_status tmcu_quantize_f32_s8(const float* input, int32_t size, float scale, 
 tmcu_status tmcu_dequantize_s8_f32(const int8_t* input, int32_t size, float scale, int32_t zero_point, float* output);
 tmcu_status tmcu_lut_s8(const int8_t* input, int32_t size, const int8_t* table, int8_t* output);
 
+/* Reductions over the axes set in `axes` (bit 0 = n ... bit 3 = c of input_dims); the output keeps the
+ * input's dims with reduced ones 1. Sum: clamp(requantize(sum(x + input_offset)) + output_offset), at most
+ * 2^23 terms per output. Extremum: largest 1 = max, 0 = min of the raw int8 values. */
+tmcu_status tmcu_reduce_sum_s8(const tmcu_dims* input_dims, int32_t axes, const int8_t* input, int32_t input_offset,
+                               int32_t output_offset, int32_t multiplier, int32_t shift, int8_t* output);
+tmcu_status tmcu_reduce_extremum_s8(const tmcu_dims* input_dims, int32_t axes, int32_t largest, const int8_t* input,
+                                    int8_t* output);
+
+/* LayerNorm (centered 1) or RMSNorm (centered 0) over rows of row_size <= 4096, per-channel multiplier, shift
+ * and int32 bias (gamma, beta); epsilon in [1, 2^61] in the units of the sum of squares (ops/layer_norm.py). */
+tmcu_status tmcu_layer_norm_s8(const int8_t* input, int32_t rows, int32_t row_size, const int32_t* multiplier,
+                               const int32_t* shift, const int32_t* bias, int32_t input_offset, int32_t output_offset,
+                               int64_t epsilon, int32_t centered, int8_t* output);
+
 /* Scratch bytes CMSIS-NN asks for on `isa` (TORCHMCU_ISA_*): the C twin of
  * host/torchmcu/scratch_sizes.py, for the runtime assert. */
 int32_t tmcu_conv2d_s8_scratch_size(int32_t isa, const tmcu_conv_params* params, const tmcu_dims* input_dims,

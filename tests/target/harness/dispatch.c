@@ -135,6 +135,21 @@ int32_t dispatch(const test_case* c) {
     case 17: /* lut: size | input, table, output */
       EXPECT(1, 3);
       return tmcu_lut_s8(IN(0), p[0], IN(1), OUT(2));
+    case 40: { /* reduce_sum: in[4], axes, input_offset, output_offset, multiplier, shift | input, output */
+      EXPECT(9, 2);
+      const tmcu_dims in = dims_at(p);
+      return tmcu_reduce_sum_s8(&in, p[4], IN(0), p[5], p[6], p[7], p[8], OUT(1));
+    }
+    case 41: { /* reduce_extremum: in[4], axes, largest | input, output */
+      EXPECT(6, 2);
+      const tmcu_dims in = dims_at(p);
+      return tmcu_reduce_extremum_s8(&in, p[4], p[5], IN(0), OUT(1));
+    }
+    case 42: /* layer_norm: rows, row_size, input_offset, output_offset, epsilon low, high, centered
+               | input, multiplier, shift, bias, output */
+      EXPECT(7, 5);
+      return tmcu_layer_norm_s8(IN(0), p[0], p[1], IN(1), IN(2), IN(3), p[2], p[3],
+                                (int64_t)(((uint64_t)(uint32_t)p[5] << 32) | (uint32_t)p[4]), p[6], OUT(4));
     default:
       return -100;
   }
