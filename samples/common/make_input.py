@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,11 @@ import numpy as np
 def example_input(model_py: Path) -> np.ndarray:
     spec = importlib.util.spec_from_file_location(model_py.stem, model_py)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.path.insert(0, str(model_py.parent))  # a model file may import its neighbours, as the CLI allows
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.pop(0)
     return module.example_inputs()[0].detach().numpy().astype(np.float32)
 
 

@@ -123,10 +123,13 @@ def zephyr_cmsis_nn_path() -> Path | None:
 
 
 @functools.lru_cache(maxsize=None)
-def library(backend: str = "portable") -> ctypes.CDLL:
+def library(backend: str = "portable", selection_header: str | None = None) -> ctypes.CDLL:
+    """`selection_header`: a torchmcu_kernel_selection.h to build with, as a firmware's kernel selection
+    does (kernels/nn/common/selection.h); None builds every kernel and fallback, as the host build."""
     if backend == "cmsis_nn" and cmsis_nn_path() is None:
         raise RuntimeError("the cmsis_nn backend needs CMSIS_NN_PATH to name a CMSIS-NN checkout")
     digest = hashlib.sha256(backend.encode())
+    digest.update((selection_header or "").encode())
     headers = sorted((REPO / "kernels" / "include").rglob("*.h")) + sorted(NN.rglob("*.h"))
     if backend == "cmsis_nn":
         headers += sorted((cmsis_nn_path() / "Include").rglob("*.h"))
@@ -135,12 +138,18 @@ def library(backend: str = "portable") -> ctypes.CDLL:
     cache = Path(os.environ.get("TORCHMCU_CACHE", Path.home() / ".cache" / "torchmcu")) / "nn"
     cache.mkdir(parents=True, exist_ok=True)
     so = cache / f"libtmcu_nn_{backend}_{digest.hexdigest()[:16]}.so"
+    selection_flags = []
+    if selection_header is not None:
+        include = so.with_suffix(".selection")
+        include.mkdir(exist_ok=True)
+        (include / "torchmcu_kernel_selection.h").write_text(selection_header)
+        selection_flags = ["-DTORCHMCU_KERNEL_SELECTION", f"-I{include}"]
     if not so.exists():
         def compile_one(source: Path) -> str:
             # CMSIS-NN is third-party C: compiled as its CMakeLists does, without our -Werror.
             warnings = ["-std=c99", "-Wall", "-Wextra", "-Werror"] if REPO in source.parents else []
             obj = so.with_name(f"{so.stem}_{hashlib.sha1(str(source).encode()).hexdigest()[:10]}.o")
-            subprocess.run(["gcc", "-O2", "-fPIC", *warnings, *compile_flags(backend), "-c", str(source),
+            subprocess.run(["gcc", "-O2", "-fPIC", *warnings, *compile_flags(backend), *selection_flags, "-c", str(source),
                             "-o", str(obj)], check=True, capture_output=True, text=True)
             return str(obj)
 

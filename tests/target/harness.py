@@ -131,11 +131,12 @@ class _TestCase(ctypes.Structure):
 GUARD_BYTES, GUARD_VALUE = 64, 0xA5
 
 
-def run_on_host(cases: list[Case], backend: str = "portable") -> list[Result]:
-    """The same cases through the host build of the kernels (tests/kernels/nn_lib.py), same checks."""
+def run_on_host(cases: list[Case], backend: str = "portable", selection_header: str | None = None) -> list[Result]:
+    """The same cases through the host build of the kernels (tests/kernels/nn_lib.py), same checks;
+    `selection_header` builds it with a firmware's kernel selection."""
     from tests.kernels.nn_lib import library
 
-    lib = library(backend)
+    lib = library(backend, selection_header)
     results = []
     for case in cases:
         c = _TestCase(op=OPS[case.op], n_params=len(case.params), n_buffers=len(case.buffers))

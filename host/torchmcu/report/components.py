@@ -28,7 +28,8 @@ _INPUT = re.compile(r"^ (\S+)?\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)\s+(\S.*)$")
 _FILL = re.compile(r"^ \*fill\*\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)")
 _KERNEL_OBJECT = re.compile(r"^(?:op_)?(\w+?)\.(?:c|cpp)\.obj$")
 # torchmcu objects that are not one op's.
-_TORCHMCU_SHARED = {"runner": "torchmcu runner", "executorch_log": "torchmcu runner", "checks": "torchmcu kernels (shared)",
+_TORCHMCU_SHARED = {"runner": "torchmcu runner", "program_checks": "torchmcu runner", "executorch_log": "torchmcu runner",
+                    "libc_assert": "torchmcu runner", "checks": "torchmcu kernels (shared)",
                     "lut": "kernels: lut", "quantize": "kernels: quantize/dequantize",
                     "scratch_needed": "torchmcu kernels (shared)", "scratch_size": "torchmcu kernels (shared)",
                     "status": "torchmcu kernels (shared)", "minimum_maximum": "kernels: minimum/maximum",
@@ -74,10 +75,14 @@ def component_of(section: str, origin: str) -> str:
             # keeps the copy of whichever object comes first, which says nothing about that op.
             return "torchmcu kernels (shared)"
         return f"kernels: {stem}"
+    if "cmsis-nn" in archive_name or "cmsis_nn" in archive_name:
+        return "CMSIS-NN"  # Zephyr's module, or the copy ExecuTorch's cortex_m backend builds
+    if "cortex_m" in archive_name:
+        return "ExecuTorch cortex_m kernels"  # upstream's own Cortex-M backend (benchmarks/upstream)
+    if "portable" in archive_name and "executorch" in archive:
+        return "ExecuTorch portable kernels"
     if "executorch" in archive or "flatcc" in archive:
         return "ExecuTorch runtime"
-    if "cmsis-nn" in archive or "cmsis_nn" in archive_name:
-        return "CMSIS-NN"
     if _C_LIBRARIES.search(archive):
         return "C/C++ libraries"
     if "/app/" in archive or archive_name.startswith("libapp"):
