@@ -86,7 +86,11 @@ SHARED_QPARAM_OPS = {
     aten.permute.default, aten.transpose.int, aten.squeeze.dim, aten.squeeze.dims, aten.unsqueeze.default,
     aten.contiguous.default, aten.clone.default, aten.constant_pad_nd.default, aten.pad.default,
     aten.minimum.default, aten.maximum.default, aten.t.default,
+    aten.slice.Tensor, aten.select.int,
 } | ACTIVATION_TAILS
+# Concatenation and splitting only move bytes: every part shares one observer.
+CONCAT_OPS = {aten.cat.default, aten.concat.default, aten.stack.default}
+SPLITTING_OPS = {aten.split.Tensor, aten.split_with_sizes.default, aten.chunk.default, aten.unbind.int}
 
 
 def _is_float_activation(arg: object) -> bool:
@@ -148,6 +152,10 @@ class TorchMcuQuantizer(Quantizer):
                 self._annotate_inputs_and_output(node, node.args[:1], ACTIVATION)
             elif node.target in SHARED_QPARAM_OPS:
                 self._annotate_shared(node)
+            elif node.target in CONCAT_OPS:
+                self._annotate_concat(node)
+            elif node.target in SPLITTING_OPS:
+                self._annotate_split(node)
         return model
 
     def validate(self, model: torch.fx.GraphModule) -> None:
@@ -194,6 +202,26 @@ class TorchMcuQuantizer(Quantizer):
             if _is_float_activation(other) and node.target in (aten.minimum.default, aten.maximum.default):
                 inputs[other] = shared
         _annotate(node, inputs, shared)
+
+    def _annotate_concat(self, node: Node) -> None:
+        tensors = list(node.args[0])
+        if not tensors or not all(_is_float_activation(t) for t in tensors):
+            return
+        first = tensors[0]
+        shared = SharedQuantizationSpec((first, node))
+        inputs: dict[Node, object] = {first: _input_spec(first)}
+        for other in tensors[1:]:
+            inputs.setdefault(other, shared)
+        _annotate(node, inputs, shared)
+
+    def _annotate_split(self, node: Node) -> None:
+        first = node.args[0]
+        if not _is_float_activation(first):
+            return
+        _annotate(node, {first: _input_spec(first)}, None)
+        for part in node.users:
+            if is_getitem(part):
+                _annotate(part, {}, SharedQuantizationSpec((first, node)))
 
 
 def is_getitem(node: Node) -> bool:

@@ -29,6 +29,7 @@ ROLE_INPUT, ROLE_OUTPUT, ROLE_SCRATCH = 0, 1, 2
 OPS = {"conv2d": 1, "depthwise_conv2d": 2, "transpose_conv2d": 3, "linear": 4, "batch_matmul": 5, "add": 6,
        "mul": 7, "minimum": 8, "maximum": 9, "avg_pool2d": 10, "max_pool2d": 11, "softmax": 12, "pad": 13,
        "transpose": 14, "quantize": 15, "dequantize": 16, "lut": 17}
+OPS.update({"slice": 40, "cat": 41})  # strided copy and concatenation (issue 18)
 # Harness-only ops (harness/main.c): "spin" runs params[0] iterations of a 2-instruction loop.
 HARNESS_OPS = {"spin": 1000}
 

@@ -80,12 +80,14 @@ def lowering_for(target: object) -> LoweringFunction | None:
 def _load_lowerings() -> None:
     from torchmcu.lowering import (  # noqa: F401  (registration on import)
         activations,
+        concatenation,
         conv,
         data_movement,
         elementwise,
         linear,
         matmul,
         pooling,
+        slicing,
         softmax,
         transpose_conv,
     )
