@@ -71,13 +71,16 @@ ACTIVATION_TAILS = {
     aten.relu.default, aten.relu_.default, aten.hardtanh.default, aten.hardtanh_.default,
     aten.clamp.default, aten.relu6.default,
 }
-BINARY_OPS = {aten.add.Tensor, aten.add_.Tensor, aten.mul.Tensor, aten.mul_.Tensor}
+BINARY_OPS = {aten.add.Tensor, aten.add_.Tensor, aten.mul.Tensor, aten.mul_.Tensor,
+              aten.sub.Tensor, aten.sub_.Tensor}
 MATMUL_OPS = {aten.matmul.default, aten.bmm.default}
 SOFTMAX_OPS = {aten.softmax.int, aten._softmax.default}
 TABLE_OPS = {
     aten.sigmoid.default, aten.tanh.default, aten.hardswish.default, aten.hardswish_.default,
     aten.hardsigmoid.default, aten.hardsigmoid_.default, aten.gelu.default, aten.silu.default,
     aten.silu_.default,
+    aten.mish.default, aten.elu.default, aten.leaky_relu.default, aten.neg.default, aten.abs.default,
+    aten.div.Tensor, aten.prelu.default,
 }
 SHARED_QPARAM_OPS = {
     aten.max_pool2d.default, aten.max_pool1d.default, aten.avg_pool2d.default, aten.avg_pool1d.default,
