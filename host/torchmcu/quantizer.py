@@ -95,13 +95,16 @@ ACTIVATION_TAILS = {
     aten.relu.default, aten.relu_.default, aten.hardtanh.default, aten.hardtanh_.default,
     aten.clamp.default, aten.relu6.default,
 }
-BINARY_OPS = {aten.add.Tensor, aten.add_.Tensor, aten.mul.Tensor, aten.mul_.Tensor}
+BINARY_OPS = {aten.add.Tensor, aten.add_.Tensor, aten.mul.Tensor, aten.mul_.Tensor,
+              aten.sub.Tensor, aten.sub_.Tensor}
 MATMUL_OPS = {aten.matmul.default, aten.bmm.default}
 SOFTMAX_OPS = {aten.softmax.int, aten._softmax.default}
 TABLE_OPS = {
     aten.sigmoid.default, aten.tanh.default, aten.hardswish.default, aten.hardswish_.default,
     aten.hardsigmoid.default, aten.hardsigmoid_.default, aten.gelu.default, aten.silu.default,
     aten.silu_.default,
+    aten.mish.default, aten.elu.default, aten.leaky_relu.default, aten.neg.default, aten.abs.default,
+    aten.div.Tensor, aten.prelu.default,
 }
 SHARED_QPARAM_OPS = {
     aten.max_pool2d.default, aten.max_pool1d.default, aten.avg_pool2d.default, aten.avg_pool1d.default,
@@ -111,11 +114,15 @@ SHARED_QPARAM_OPS = {
     aten.contiguous.default, aten.clone.default, aten.constant_pad_nd.default, aten.pad.default,
     aten.minimum.default, aten.maximum.default, aten.t.default,
     aten.mean.default, aten.amax.default, aten.amin.default,
+    aten.slice.Tensor, aten.select.int,
 } | ACTIVATION_TAILS
 # A sum's range grows with its count: it gets its own output observer.
 SUM_OPS = {aten.sum.dim_IntList, aten.sum.default}
 # gamma and beta stay float constants; the lowering folds them into the requantization.
 NORM_OPS = {aten.layer_norm.default, aten.rms_norm.default}
+# Concatenation and splitting only move bytes: every part shares one observer.
+CONCAT_OPS = {aten.cat.default, aten.concat.default, aten.stack.default}
+SPLITTING_OPS = {aten.split.Tensor, aten.split_with_sizes.default, aten.chunk.default, aten.unbind.int}
 
 
 def _weight_spec(model: torch.fx.GraphModule, node: Node, weight: Node) -> QuantizationSpec:
@@ -189,6 +196,10 @@ class TorchMcuQuantizer(Quantizer):
                 self._annotate_inputs_and_output(node, node.args[:1], ACTIVATION)
             elif node.target in SHARED_QPARAM_OPS:
                 self._annotate_shared(node)
+            elif node.target in CONCAT_OPS:
+                self._annotate_concat(node)
+            elif node.target in SPLITTING_OPS:
+                self._annotate_split(node)
         return model
 
     def validate(self, model: torch.fx.GraphModule) -> None:
@@ -235,6 +246,26 @@ class TorchMcuQuantizer(Quantizer):
             if _is_float_activation(other) and node.target in (aten.minimum.default, aten.maximum.default):
                 inputs[other] = shared
         _annotate(node, inputs, shared)
+
+    def _annotate_concat(self, node: Node) -> None:
+        tensors = list(node.args[0])
+        if not tensors or not all(_is_float_activation(t) for t in tensors):
+            return
+        first = tensors[0]
+        shared = SharedQuantizationSpec((first, node))
+        inputs: dict[Node, object] = {first: _input_spec(first)}
+        for other in tensors[1:]:
+            inputs.setdefault(other, shared)
+        _annotate(node, inputs, shared)
+
+    def _annotate_split(self, node: Node) -> None:
+        first = node.args[0]
+        if not _is_float_activation(first):
+            return
+        _annotate(node, {first: _input_spec(first)}, None)
+        for part in node.users:
+            if is_getitem(part):
+                _annotate(part, {}, SharedQuantizationSpec((first, node)))
 
 
 def is_getitem(node: Node) -> bool:

@@ -25,6 +25,7 @@ using executorch::aten::Tensor;
 using executorch::runtime::Error;
 using executorch::runtime::KernelRuntimeContext;
 using OptionalTensor = std::optional<Tensor>;
+using TensorList = executorch::aten::ArrayRef<Tensor>;
 
 /*
  * Log formats stay inside what every device printf prints (Zephyr's cbprintf,
@@ -212,6 +213,10 @@ struct EValueHolds<int64_t> {
 template <>
 struct EValueHolds<double> {
   static bool check(const executorch::runtime::EValue& v) { return v.isDouble(); }
+};
+template <>
+struct EValueHolds<TensorList> {
+  static bool check(const executorch::runtime::EValue& v) { return v.isTensorList(); }
 };
 template <>
 struct EValueHolds<IntArrayRef> {

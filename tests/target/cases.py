@@ -276,6 +276,28 @@ def layer_norm_case(rng) -> Case:
     return Case("layer_norm", [rows, row_size, in_off, out_off, low, epsilon >> 32, centered],
                 [(ROLE_INPUT, x), (ROLE_INPUT, multiplier), (ROLE_INPUT, shift), (ROLE_INPUT, bias),
                  (ROLE_OUTPUT, expected.nbytes)], [expected], f"layer_norm {x.shape} centered={centered}")
+def slice_case(rng) -> Case:
+    """A strided copy: random start and step on each of the four dims."""
+    x = _int8(rng, [int(v) for v in rng.integers(1, 9, 4)])
+    start = [int(rng.integers(0, d)) for d in x.shape]
+    step = [int(rng.integers(1, 4)) for _ in x.shape]
+    size = [int(rng.integers(1, (d - b - 1) // s + 2)) for d, b, s in zip(x.shape, start, step)]
+    expected = ops.slice(t(x), start, step, size).numpy()
+    return Case("slice", [*x.shape, *start, *step, *expected.shape], [(ROLE_INPUT, x), (ROLE_OUTPUT, expected.nbytes)],
+                [expected], f"slice {x.shape} start {start} step {step}")
+
+
+def cat_case(rng) -> Case:
+    """Two parts concatenated along a random axis."""
+    shape = [int(v) for v in rng.integers(1, 6, 4)]
+    axis = int(rng.integers(0, 4))
+    other = list(shape)
+    other[axis] = int(rng.integers(1, 6))
+    a, b = _int8(rng, shape), _int8(rng, other)
+    expected = ops.cat([t(a), t(b)], axis).numpy()
+    return Case("cat", [*a.shape, *b.shape, axis, *expected.shape],
+                [(ROLE_INPUT, a), (ROLE_INPUT, b), (ROLE_OUTPUT, expected.nbytes)], [expected],
+                f"cat {a.shape} {b.shape} axis {axis}")
 
 
 def quantize_cases(rng, x: np.ndarray | None = None, scale: float | None = None,
@@ -340,4 +362,5 @@ def all_cases(isa: str, seed: int = 0, per_op: int = 12) -> list[Case]:
         cases += [elementwise_case(rng, op) for op in ("add", "mul", "minimum", "maximum")]
         cases += quantize_cases(rng)
         cases += reduction_cases(rng) + [layer_norm_case(rng)]
+        cases += [slice_case(rng), cat_case(rng)]
     return cases

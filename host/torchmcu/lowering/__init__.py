@@ -80,6 +80,7 @@ def lowering_for(target: object) -> LoweringFunction | None:
 def _load_lowerings() -> None:
     from torchmcu.lowering import (  # noqa: F401  (registration on import)
         activations,
+        concatenation,
         conv,
         data_movement,
         elementwise,
@@ -88,6 +89,7 @@ def _load_lowerings() -> None:
         normalization,
         pooling,
         reduction,
+        slicing,
         softmax,
         transpose_conv,
     )

@@ -1,4 +1,4 @@
-"""add / mul (with broadcasting) -> torchmcu::add / torchmcu::mul.
+"""add / sub / mul (with broadcasting) -> torchmcu::add / torchmcu::mul.
 
 Parameters follow TFLite's int8 scheme, which CMSIS-NN implements: for add,
 both inputs are rescaled to 2*max(s1, s2) with 20 bits of headroom.
@@ -25,14 +25,17 @@ def _operand(ctx: LoweringContext, arg: object) -> QuantizedInput:
     return ctx.quantized_input(arg)
 
 
-@register_lowering(aten.add.Tensor, aten.add_.Tensor)
+@register_lowering(aten.add.Tensor, aten.add_.Tensor, aten.sub.Tensor, aten.sub_.Tensor)
 def lower_add(ctx: LoweringContext, node: Node) -> Node:
+    """add; sub is the same kernel with input2's multiplier negated (a - b = a + (-1) * b)."""
     if node.kwargs.get("alpha", 1) != 1:
-        raise NotLowerable("add with alpha != 1")
+        raise NotLowerable(f"{node.target} with alpha != 1")
     a, b = _operand(ctx, node.args[0]), _operand(ctx, node.args[1])
     twice_max = 2 * max(a.qparams.scale, b.qparams.scale)
     m1, s1 = qmath.quantize_multiplier(a.qparams.scale / twice_max)
     m2, s2 = qmath.quantize_multiplier(b.qparams.scale / twice_max)
+    if node.target in (aten.sub.Tensor, aten.sub_.Tensor):
+        m2 = -m2
     mo, so = qmath.quantize_multiplier(twice_max / ((1 << ADD_LEFT_SHIFT) * ctx.out.scale))
     act_min, act_max = ctx.activation_range()
     return ctx.call(

@@ -148,6 +148,14 @@ tmcu_status tmcu_pad_s8(const tmcu_dims* input_dims, const int8_t* input, const 
 tmcu_status tmcu_transpose_s8(const tmcu_dims* input_dims, int32_t rank, const int32_t* perm, const int8_t* input,
                               int8_t* output);
 
+/* Strided copy: output[i] = input[start + i * step] on each dim (slicing with steps, select, split parts). */
+tmcu_status tmcu_slice_s8(const tmcu_dims* input_dims, const int8_t* input, const tmcu_dims* start,
+                          const tmcu_dims* step, const tmcu_dims* output_dims, int8_t* output);
+
+/* One part of a concatenation along dims axis (0..3 = n, h, w, c), placed at `offset` on that axis. */
+tmcu_status tmcu_cat_part_s8(const tmcu_dims* input_dims, const int8_t* input, int32_t axis, int32_t offset,
+                             const tmcu_dims* output_dims, int8_t* output);
+
 tmcu_status tmcu_quantize_f32_s8(const float* input, int32_t size, float scale, int32_t zero_point, int8_t* output);
 tmcu_status tmcu_dequantize_s8_f32(const int8_t* input, int32_t size, float scale, int32_t zero_point, float* output);
 tmcu_status tmcu_lut_s8(const int8_t* input, int32_t size, const int8_t* table, int8_t* output);

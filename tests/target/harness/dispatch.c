@@ -126,6 +126,18 @@ int32_t dispatch(const test_case* c) {
       const tmcu_dims in = dims_at(p);
       return tmcu_transpose_s8(&in, p[4], p + 5, IN(0), OUT(1));
     }
+    case 50: { /* slice: in[4], start[4], step[4], out[4] | input, output */
+      EXPECT(16, 2);
+      const tmcu_dims in = dims_at(p), start = dims_at(p + 4), step = dims_at(p + 8), out = dims_at(p + 12);
+      return tmcu_slice_s8(&in, IN(0), &start, &step, &out, OUT(1));
+    }
+    case 51: { /* cat of two parts: a[4], b[4], axis, out[4] | a, b, output */
+      EXPECT(13, 3);
+      const tmcu_dims a = dims_at(p), b = dims_at(p + 4), out = dims_at(p + 9);
+      const int32_t sizes[4] = {a.n, a.h, a.w, a.c};
+      const tmcu_status first = tmcu_cat_part_s8(&a, IN(0), p[8], 0, &out, OUT(2));
+      return first != TMCU_OK ? first : tmcu_cat_part_s8(&b, IN(1), p[8], sizes[p[8] & 3], &out, OUT(2));
+    }
     case 15: /* quantize: size, scale bits, zero_point | input (float), output */
       EXPECT(3, 2);
       return tmcu_quantize_f32_s8(IN(0), p[0], float_at(p[1]), p[2], OUT(1));
