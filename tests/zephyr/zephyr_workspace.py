@@ -70,10 +70,11 @@ def build_dir(board: str, sample: str, configs: tuple[str, ...] = ()) -> Path:
 
 
 def west_build(board: str, sample: str, configs: tuple[str, ...] = (), target: str | None = None,
-               directory: Path | None = None, cmake_only: bool = False) -> tuple[subprocess.CompletedProcess, Path]:
-    """`west build` of samples/<sample> for `board` with extra `-DCONFIG_...` settings."""
+               directory: Path | None = None, cmake_only: bool = False,
+               app: Path | None = None) -> tuple[subprocess.CompletedProcess, Path]:
+    """`west build` of samples/<sample> (or the application `app`) for `board` with extra `-D...` settings."""
     directory = directory or build_dir(board, sample, configs)
-    command = ["west", "build", "-p", "auto", "-b", board, "-d", str(directory), str(REPO / "samples" / sample),
+    command = ["west", "build", "-p", "auto", "-b", board, "-d", str(directory), str(app or REPO / "samples" / sample),
                "-o=-j2"]
     if target:
         command += ["-t", target]
