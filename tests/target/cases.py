@@ -183,14 +183,17 @@ def elementwise_case(rng, op: str, shapes=None) -> Case:
     return Case(op, params + dims, buffers, [expected], f"{op} {a.shape},{b.shape}")
 
 
-def pool(rng, op: str, isa: str, input_nhwc, kernel_hw, stride: int, pad: int, label: str = "") -> Case:
+def pool(rng, op: str, isa: str, input_nhwc, kernel_hw, stride, pad, label: str = "") -> Case:
+    """Average or max pooling; `stride` and `pad` are one int for both axes or an (h, w) pair."""
     kh, kw = kernel_hw
     c = input_nhwc[3]
+    stride_hw = [stride] * 2 if isinstance(stride, int) else [int(v) for v in stride]
+    pad_hw = [pad] * 2 if isinstance(pad, int) else [int(v) for v in pad]
     x = _int8(rng, input_nhwc)
     act_min, act_max = sorted(int(v) for v in rng.integers(-128, 128, 2))
     fn = ops.avg_pool2d if op == "avg_pool2d" else ops.max_pool2d
-    expected = fn(t(x), [kh, kw], [stride] * 2, [pad] * 2, act_min, act_max).numpy()
-    params = [kh, kw, stride, stride, pad, pad, act_min, act_max, *x.shape, *expected.shape]
+    expected = fn(t(x), [kh, kw], stride_hw, pad_hw, act_min, act_max).numpy()
+    params = [kh, kw, *stride_hw, *pad_hw, act_min, act_max, *x.shape, *expected.shape]
     buffers = [(ROLE_INPUT, x), (ROLE_OUTPUT, expected.nbytes)]
     if op == "avg_pool2d":
         buffers.append((ROLE_SCRATCH, scratch_sizes.avg_pool2d_scratch_bytes(isa, output_w=expected.shape[2],

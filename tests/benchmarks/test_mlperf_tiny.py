@@ -1,0 +1,95 @@
+"""benchmarks/mlperf_tiny: the model files are the MLPerf Tiny reference shapes, the firmware's
+console output becomes instruction counts only when the clock proves exact, and a program's kernel
+calls become harness cases (the overhead baseline) that the kernels pass against the reference."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+import torch
+
+from benchmarks.mlperf_tiny import firmware, layers
+from tests.host.conftest import compiled_model
+from tests.target import harness
+
+# (input shape, output shape) of the MLPerf Tiny reference models (mlcommons/tiny, closed division).
+REFERENCE_SHAPES = {"kws": ((1, 1, 49, 10), (1, 12)), "vww": ((1, 3, 96, 96), (1, 2)),
+                    "ic": ((1, 3, 32, 32), (1, 10)), "ad": ((1, 640), (1, 640))}
+
+
+def load(model: str):
+    spec = importlib.util.spec_from_file_location(model, firmware.HERE / f"{model}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("model", sorted(firmware.MODELS))
+def test_model_files_have_the_reference_input_and_output_shapes(model):
+    module = load(model)
+    (example,) = module.example_inputs()
+    expected_input, expected_output = REFERENCE_SHAPES[model]
+    assert tuple(example.shape) == expected_input
+    with torch.no_grad():
+        assert tuple(module.model()(example).shape) == expected_output
+    assert all(tuple(x.shape) == expected_input for (x,) in module.calibration_data())
+
+
+def console(calibration_ticks: int, inference_ticks: int, verdict: str) -> str:
+    return (f"*** Booting Zephyr OS build v4.1.0 ***\n"
+            f"mlperf_tiny: calibration 2000000 instructions in {calibration_ticks} ticks\n"
+            f"kws: inference {inference_ticks} ticks\n"
+            f"kws: arena 20464 method pool 13678 (used 7370) stack 1824 bytes\n{verdict}\n")
+
+
+def test_ticks_become_instructions_at_the_machines_clock():
+    per_tick = firmware.BOARDS["m33"].harness.instructions_per_tick  # 20 MHz SysTick: 50
+    ticks = round(2_000_000 / per_tick)
+    measured = firmware.parse("m33", "kws", console(ticks, 1000, "kws: output matches host (48 bytes)"))
+    assert measured.instructions == round(1000 * per_tick)
+    assert (measured.arena, measured.method_pool, measured.method_pool_used, measured.stack) == (20464, 13678, 7370,
+                                                                                                 1824)
+    assert measured.matches_host and firmware.clock_is_exact(measured, "m33")
+
+
+def test_a_clock_that_misreads_the_calibration_loop_is_refused():
+    # The M33's ticks read as if the clock were the M55's: 2,000,000 instructions would not come out.
+    ticks = round(2_000_000 / firmware.BOARDS["m55"].harness.instructions_per_tick)
+    measured = firmware.parse("m33", "kws", console(ticks, 1000, "kws: output matches host (48 bytes)"))
+    assert not firmware.clock_is_exact(measured, "m33")
+
+
+def test_a_mismatch_verdict_is_reported_as_not_equal():
+    measured = firmware.parse("m55", "kws", console(64001, 10, "kws: MISMATCH at byte 3: device 0x01 host 0x02"))
+    assert not measured.matches_host
+
+
+def test_missing_figures_fail_with_the_console_output():
+    with pytest.raises(RuntimeError, match="did not print its figures"):
+        firmware.parse("m55", "kws", "kws: run failed: out of memory\n")
+
+
+def test_program_kernel_calls_become_harness_cases_the_kernels_pass():
+    program, _ = compiled_model("ds_cnn")
+    calls = layers.kernel_calls(program.pte)
+    planned = [op["op"].removesuffix(".out") for op in program.plan["ops"]]
+    assert [c.op for c in calls] == planned
+    cases = layers.program_cases(program.pte, "mve")
+    harness_names = {"quantize_per_tensor": "quantize", "dequantize_per_tensor": "dequantize"}
+    kernels = [op.removeprefix("torchmcu::") for op in planned if op not in layers.FREE_OPS]
+    assert [c.op for c in cases] == [harness_names.get(op, op) for op in kernels]
+    first_conv = next(c for c in calls if c.op == "torchmcu::conv2d")
+    conv_case = next(c for c in cases if c.op == "conv2d")
+    assert conv_case.params[-12:-8] == list(first_conv.arguments["input"])  # input dims, NHWC
+    for case, result in zip(cases, harness.run_on_host(cases, "portable")):
+        harness.assert_matches(case, result)
+
+
+def test_asymmetric_padding_is_refused_with_the_values():
+    call = layers.KernelCall("torchmcu::conv2d", {
+        "input": (1, 8, 8, 4), "weight": (4, 3, 3, 4), "bias": None, "stride": [2, 2], "padding": [0, 0, 1, 1],
+        "dilation": [1, 1], "groups": 1, "multiplier": (4,)})
+    with pytest.raises(ValueError, match=r"asymmetric padding \[0, 0, 1, 1\]"):
+        layers.as_case(call, "mve", np.random.default_rng(0))
