@@ -27,10 +27,23 @@ function(_torchmcu_float_ops_selected out_var)
 endfunction()
 
 # Compiles `model` (a model.py) now, into <out>/configured/<name>.pte, and sets `pte_var` to it.
+# A reconfigure for another reason (a Kconfig or CMakeLists change) reuses the program when the
+# model file is older and the target and environment are the same.
 function(_torchmcu_compile_now model cpu env out name pte_var)
   _torchmcu_python(python)
   set(dir ${out}/configured)
+  set(pte ${dir}/${name}.pte)
+  set(inputs "${model} --target ${cpu} ${env}")
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${model})
+  set(${pte_var} ${pte} PARENT_SCOPE)
+  if(EXISTS ${pte} AND EXISTS ${dir}/inputs.txt AND NOT ${model} IS_NEWER_THAN ${pte})
+    file(READ ${dir}/inputs.txt compiled_from)
+    if(compiled_from STREQUAL inputs)
+      return()
+    endif()
+  endif()
   message(STATUS "torchmcu: compiling ${model} for ${cpu} (its float ops decide the ExecuTorch kernels built)")
+  file(REMOVE ${dir}/inputs.txt)
   execute_process(COMMAND ${CMAKE_COMMAND} -E env ${env} ${python} -m torchmcu compile ${model} --target ${cpu}
                           --output-dir ${dir} --name ${name} --quiet
                   RESULT_VARIABLE failed ERROR_VARIABLE log)
@@ -39,8 +52,7 @@ function(_torchmcu_compile_now model cpu env out name pte_var)
   elseif(log)
     message(NOTICE "${log}")
   endif()
-  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${model})
-  set(${pte_var} ${dir}/${name}.pte PARENT_SCOPE)
+  file(WRITE ${dir}/inputs.txt "${inputs}")
 endfunction()
 
 # Records the float ops `program` keeps, and their kernel files, for `target`.

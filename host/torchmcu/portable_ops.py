@@ -32,14 +32,14 @@ class FloatOpsError(TorchMcuError):
     """A program keeps float ops the firmware cannot build kernels for."""
 
 
-def float_ops(pte: bytes) -> list[str]:
+def float_ops(pte: bytes, origin: Path | str) -> list[str]:
     """The operators of the program's forward method that are neither torchmcu's nor ExecuTorch's prim ops."""
     from torchmcu.pte_reader import ProgramFormatError, read_program
 
     try:
         forward = next(p for p in read_program(pte).execution_plan if p.name == "forward")
     except (ProgramFormatError, StopIteration) as error:
-        raise FloatOpsError(f"not an ExecuTorch program with a forward method ({error})") from None
+        raise FloatOpsError(f"{origin}: not an ExecuTorch program with a forward method ({error})") from None
     names = [f"{op.name}.{op.overload}" if op.overload else op.name for op in forward.operators]
     return sorted({name for name in names if not name.startswith(_BUILT_IN)})
 
@@ -95,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--executorch", type=Path, required=True, help="ExecuTorch's source tree")
     args = parser.parse_args(argv)
     try:
-        ops = float_ops(existing_file(args.program, FloatOpsError, "a .pte program").read_bytes())
+        program = existing_file(args.program, FloatOpsError, "a .pte program")
+        ops = float_ops(program.read_bytes(), program)
         sources = portable_sources(ops, args.executorch, args.name) if ops else []
     except TorchMcuError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -84,6 +84,14 @@ def test_without_executorch_sources_the_build_stops_naming_the_float_op(program,
     assert "CONFIG_EXECUTORCH_BUILD_PORTABLE_OPS=n" in result.stderr
 
 
+def test_a_file_that_is_not_a_program_is_refused_in_one_line(program, tmp_path):
+    plan = program.with_name("one_float_op.plan.json")
+    result = portable_ops(plan, tmp_path)
+    assert result.returncode != 0
+    assert result.stderr.startswith(f"error: {plan}: not an ExecuTorch program"), result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def portable_kernels_linked(elf_path: Path) -> set[str]:
     """The ExecuTorch portable kernel functions (torch::executor::native::*) an image holds."""
     from elftools.elf.elffile import ELFFile

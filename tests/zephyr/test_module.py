@@ -101,3 +101,13 @@ def test_west_command_forwards_to_the_cli():
     cls = getattr(module, command["class"])
     assert cls().name == "torchmcu"
     assert module.torchmcu_command(["plan", "x.pte"])[1:] == ["-m", "torchmcu", "plan", "x.pte"]
+
+
+def test_the_module_names_no_cmsis_core_module_nor_cmsis_dsp():
+    # Zephyr 4.1 calls the CMSIS core module `cmsis`, 4.4 `cmsis_6`, and 4.1's CMSIS_NN selects
+    # CMSIS_DSP: naming none of them keeps the module buildable on both (docs/zephyr.md).
+    build_files = [REPO / "CMakeLists.txt", REPO / "Kconfig", REPO / "zephyr" / "module.yml",
+                   *(REPO / "cmake").rglob("*.cmake"), *(REPO / "boards").glob("*.conf")]
+    for path in build_files:
+        text = path.read_text()
+        assert not re.search(r"\bcmsis_6\b|ZEPHYR_CMSIS(_6)?_MODULE|\bCMSIS_DSP", text, re.I), path
