@@ -103,7 +103,10 @@ def build(pte: str | Path, board: str, input_data: bytes, directory: Path | None
 
 
 def west_build_app(app: Path, board: str, directory: Path, *cmake_args: str) -> Path:
-    """`west build` of the Zephyr application `app` for `board` into `directory`; its zephyr.elf."""
+    """`west build` of the Zephyr application `app` for `board` into `directory`; its zephyr.elf.
+
+    Not for two upstream builds at once on one workspace: ExecuTorch builds flatcc's runtime
+    library into the workspace's source tree, where they race (zephyr_app/CMakeLists.txt)."""
     command = ["west", "build", "-p", "auto", "-b", board, "-d", str(directory), str(app), "-o=-j2", "--",
                *cmake_args]
     if zephyr_env().get("CMAKE_C_COMPILER_LAUNCHER"):

@@ -42,14 +42,32 @@ if(DEFINED BOARD AND EXISTS ${torchmcu_app_conf})
     if(EXISTS ${TORCHMCU_BOARDS_DIR}/${torchmcu_board_file}.overlay)
       list(APPEND EXTRA_DTC_OVERLAY_FILE ${TORCHMCU_BOARDS_DIR}/${torchmcu_board_file}.overlay)
     endif()
-    # ExecuTorch's Kconfig builds its whole portable operator library by default
-    # (10+ minutes, none of it used by int8 programs). torchmcu_add_model() builds
-    # just the float ops a program keeps. ExecuTorch's `default y` is read before
-    # torchmcu's Kconfig, so the default is set here; a prj.conf that names the
-    # option, or -DCONFIG_EXECUTORCH_BUILD_PORTABLE_OPS=y, still decides.
-    file(STRINGS ${torchmcu_app_conf} torchmcu_portable_ops REGEX "^CONFIG_EXECUTORCH_BUILD_PORTABLE_OPS=")
-    if(NOT torchmcu_portable_ops AND NOT DEFINED CONFIG_EXECUTORCH_BUILD_PORTABLE_OPS)
-      list(APPEND EXTRA_CONF_FILE ${CMAKE_CURRENT_LIST_DIR}/../torchmcu_defaults.conf)
+    # Defaults torchmcu gives ExecuTorch's options (cmake/torchmcu_defaults.conf says
+    # why each): ExecuTorch's Kconfig is read before torchmcu's, so its own defaults
+    # would win there. An option the application's prj.conf names, or a
+    # -DCONFIG_...= on the command line, still decides.
+    file(STRINGS ${CMAKE_CURRENT_LIST_DIR}/../torchmcu_defaults.conf torchmcu_defaults REGEX "^CONFIG_")
+    set(torchmcu_applied_defaults "")
+    foreach(line ${torchmcu_defaults})
+      string(REGEX REPLACE "=.*" "" option "${line}")
+      file(STRINGS ${torchmcu_app_conf} named REGEX "^${option}=")
+      if(NOT named AND NOT DEFINED ${option})
+        string(APPEND torchmcu_applied_defaults "${line}\n")
+      endif()
+    endforeach()
+    if(torchmcu_applied_defaults)
+      file(WRITE ${CMAKE_BINARY_DIR}/torchmcu_defaults.conf "${torchmcu_applied_defaults}")
+      list(APPEND EXTRA_CONF_FILE ${CMAKE_BINARY_DIR}/torchmcu_defaults.conf)
     endif()
+    # ExecuTorch's Zephyr glue passes CONFIG_EXECUTORCH_ENABLE_LOGGING on with
+    # set(EXECUTORCH_ENABLE_LOGGING ${CONFIG_...}), which for "n" (unset) unsets the
+    # variable, so ExecuTorch's own option default (ON) wins. Its cache entry is set
+    # here, before any module's CMakeLists, to what the configuration asks for.
+    set(torchmcu_et_logging OFF)
+    file(STRINGS ${torchmcu_app_conf} named REGEX "^CONFIG_EXECUTORCH_ENABLE_LOGGING=y")
+    if(named OR CONFIG_EXECUTORCH_ENABLE_LOGGING)
+      set(torchmcu_et_logging ON)
+    endif()
+    set(EXECUTORCH_ENABLE_LOGGING ${torchmcu_et_logging} CACHE BOOL "CONFIG_EXECUTORCH_ENABLE_LOGGING" FORCE)
   endif()
 endif()

@@ -16,6 +16,28 @@
 
 #include "nn/common/selection.h"
 
+#if defined(__ZEPHYR__)
+#include <zephyr/sys/printk.h>
+#endif
+
+/*
+ * A kernel's error line. On Zephyr it goes straight to the console through
+ * printk, kept only when CONFIG_TORCHMCU_LOG_LEVEL is at least "error"
+ * (TORCHMCU_LOG_LEVEL, set by the module's CMakeLists.txt): the firmware can
+ * then build ExecuTorch without its logging (CONFIG_EXECUTORCH_ENABLE_LOGGING=n,
+ * torchmcu's default, docs/flash.md) and still name the op that failed. On the
+ * host it is ExecuTorch's ET_LOG, as the runtime from the wheel prints it.
+ */
+#if defined(__ZEPHYR__)
+#if defined(TORCHMCU_LOG_LEVEL) && TORCHMCU_LOG_LEVEL >= 1
+#define TMCU_LOG_ERROR(fmt, ...) printk("E " fmt "\n", ##__VA_ARGS__)
+#else
+#define TMCU_LOG_ERROR(fmt, ...) ((void)0)
+#endif
+#else
+#define TMCU_LOG_ERROR(fmt, ...) ET_LOG(Error, fmt, ##__VA_ARGS__)
+#endif
+
 namespace torchmcu {
 namespace ops {
 
@@ -42,7 +64,7 @@ inline long log_long(int64_t value) {
 #define TMCU_CHECK(ctx, cond, out, op, fmt, ...)                                                  \
   do {                                                                                            \
     if (!(cond)) {                                                                                \
-      ET_LOG(Error, "torchmcu::%s: " fmt, op, ##__VA_ARGS__);                                     \
+      TMCU_LOG_ERROR("torchmcu::%s: " fmt, op, ##__VA_ARGS__);                                     \
       (ctx).fail(::executorch::runtime::Error::InvalidArgument);                                  \
       return out;                                                                                 \
     }                                                                                             \
@@ -53,7 +75,7 @@ inline long log_long(int64_t value) {
   do {                                                                                            \
     const tmcu_status tmcu_status_ = (call);                                                      \
     if (tmcu_status_ != TMCU_OK) {                                                                \
-      ET_LOG(Error, "torchmcu::%s: %s", op, tmcu_status_str(tmcu_status_));                       \
+      TMCU_LOG_ERROR("torchmcu::%s: %s", op, tmcu_status_str(tmcu_status_));                       \
       (ctx).fail(::executorch::runtime::Error::InvalidArgument);                                  \
       return out;                                                                                 \
     }                                                                                             \
@@ -70,7 +92,7 @@ inline const char* isa_name(int32_t isa) {
     const int32_t tmcu_expected_ = (expected);                                                            \
     const int32_t tmcu_given_ = (given);                                                                  \
     if (tmcu_expected_ != tmcu_given_) {                                                                  \
-      ET_LOG(Error, "torchmcu::%s: runtime assert: planned %s is %d bytes, CMSIS-NN (%s) needs %d bytes; "  \
+      TMCU_LOG_ERROR("torchmcu::%s: runtime assert: planned %s is %d bytes, CMSIS-NN (%s) needs %d bytes; "  \
              "recompile the model for this firmware's target", op, argument, (int)tmcu_given_,             \
              ::torchmcu::ops::isa_name(TORCHMCU_BUILD_ISA), (int)tmcu_expected_);                         \
       (ctx).fail(::executorch::runtime::Error::InvalidArgument);                                          \
@@ -149,7 +171,7 @@ inline bool check_convolution(KernelRuntimeContext& ctx, const char* op, const T
     problem = "input_offset must be in [-127, 128] and output_offset in [-128, 127]";
   }
   if (problem != nullptr) {
-    ET_LOG(Error, "torchmcu::%s: %s", op, problem);
+    TMCU_LOG_ERROR("torchmcu::%s: %s", op, problem);
     ctx.fail(Error::InvalidArgument);
     return false;
   }
@@ -257,13 +279,13 @@ struct KernelArguments<Tensor& (*)(KernelRuntimeContext&, Args...)> {
   void torchmcu_checked_kernel(::executorch::runtime::KernelRuntimeContext& ctx,                              \
                                ::executorch::runtime::Span<::executorch::runtime::EValue*> stack) {           \
     if (!::torchmcu::ops::KernelArguments<decltype(&func)>::match(stack)) {                                   \
-      ET_LOG(Error, "%s: arguments do not match its schema (corrupted program?)", kTorchmcuKernelName);      \
+      TMCU_LOG_ERROR("%s: arguments do not match its schema (corrupted program?)", kTorchmcuKernelName);      \
       ctx.fail(::executorch::runtime::Error::InvalidProgram);                                                 \
       return;                                                                                                 \
     }                                                                                                         \
     const int empty = ::torchmcu::ops::first_empty_tensor(stack);                                             \
     if (empty >= 0) {                                                                                         \
-      ET_LOG(Error, "%s: argument %d is an empty tensor (a dimension of size 0); torchmcu kernels need at "    \
+      TMCU_LOG_ERROR("%s: argument %d is an empty tensor (a dimension of size 0); torchmcu kernels need at "    \
              "least one element", kTorchmcuKernelName, empty);                                                \
       ctx.fail(::executorch::runtime::Error::InvalidArgument);                                                \
       return;                                                                                                 \

@@ -6,6 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#if defined(__ZEPHYR__)
+#include <zephyr/sys/printk.h>
+#endif
+
 #include <executorch/runtime/platform/runtime.h>
 #include <torchmcu/build_info.h>
 
@@ -81,7 +85,12 @@ int errno_of(Error error) {
 int Runner::fail(int code, const char* format, ...) {
   va_list args;
   va_start(args, format);
+#if defined(__ZEPHYR__)
+  /* Zephyr's cbprintf, which printk links anyway: newlib's vsnprintf would add its float printf. */
+  vsnprintk(error_, sizeof(error_), format, args);
+#else
   vsnprintf(error_, sizeof(error_), format, args);
+#endif
   va_end(args);
   return code;
 }

@@ -191,4 +191,5 @@ def test_real_tree_build_config_has_cpp17_the_heap_and_no_portable_ops(real_tree
     assert syms["STD_CPP17"].str_value == "y"
     assert int(syms["HEAP_MEM_POOL_ADD_SIZE_TORCHMCU"].str_value) > 0  # ExecuTorch's PAL links k_malloc
     assert syms["EXECUTORCH_BUILD_PORTABLE_OPS"].str_value == "n"
+    assert syms["EXECUTORCH_ENABLE_LOGGING"].str_value == "n"  # cmake/torchmcu_defaults.conf
     assert syms["CMSIS_NN"].str_value == "y"

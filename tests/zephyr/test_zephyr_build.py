@@ -50,6 +50,17 @@ def test_sample_output_on_qemu_equals_the_host_runner(board, sample):
         assert total and int(total.group(1)) > 0, output[-3000:]  # a clock that never moved measures nothing
 
 
+def test_firmware_links_neither_executorch_log_lines_nor_newlib_stdio():
+    """docs/flash.md: ExecuTorch's logging is off by default and C asserts report through printk."""
+    from elftools.elf.elffile import ELFFile
+
+    with open(built(M55, "keyword_spotting") / "zephyr" / "zephyr.elf", "rb") as stream:
+        symbols = {s.name for s in ELFFile(stream).get_section_by_name(".symtab").iter_symbols()}
+    assert "__wrap___assert_func" in symbols  # the asserts are still checked
+    assert not {"__assert_func", "_vfiprintf_r", "fiprintf", "__sfp"} & symbols  # newlib's stdio is not linked
+    assert not [s for s in symbols if "8internal5vlogf" in s]  # ExecuTorch's log formatter is compiled out
+
+
 def test_portable_kernels_give_the_same_bytes():
     # The verdict compares with the host runner's bytes, as the CMSIS-NN build of this sample does.
     output = run_in_qemu(built(M55, "hello_model", PORTABLE))

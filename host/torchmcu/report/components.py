@@ -77,11 +77,11 @@ def component_of(section: str, origin: str) -> str:
         return f"kernels: {stem}"
     if "cmsis-nn" in archive_name or "cmsis_nn" in archive_name:
         return "CMSIS-NN"  # Zephyr's module, or the copy ExecuTorch's cortex_m backend builds
-    if "cortex_m" in archive_name:
-        return "ExecuTorch cortex_m kernels"  # upstream's own Cortex-M backend (benchmarks/upstream)
-    if "portable" in archive_name and "executorch" in archive:
-        return "ExecuTorch portable kernels"
-    if "executorch" in archive or "flatcc" in archive:
+    if "executorch" in archive or "flatcc" in archive or archive_name.startswith("libupstream_"):
+        if "cortex_m" in archive_name:
+            return "ExecuTorch cortex_m kernels"  # upstream's own Cortex-M backend (benchmarks/upstream)
+        if "portable" in archive_name:
+            return "ExecuTorch portable kernels"
         return "ExecuTorch runtime"
     if _C_LIBRARIES.search(archive):
         return "C/C++ libraries"
