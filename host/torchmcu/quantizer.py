@@ -89,7 +89,7 @@ SHARED_QPARAM_OPS = {
     aten.permute.default, aten.transpose.int, aten.squeeze.dim, aten.squeeze.dims, aten.unsqueeze.default,
     aten.contiguous.default, aten.clone.default, aten.constant_pad_nd.default, aten.pad.default,
     aten.minimum.default, aten.maximum.default, aten.t.default,
-    aten.slice.Tensor, aten.select.int,
+    aten.slice.Tensor, aten.select.int, aten.upsample_nearest2d.vec, aten.upsample_nearest2d.default,
 } | ACTIVATION_TAILS
 # Concatenation and splitting only move bytes: every part shares one observer.
 CONCAT_OPS = {aten.cat.default, aten.concat.default, aten.stack.default}

@@ -87,6 +87,7 @@ def _load_lowerings() -> None:
         linear,
         matmul,
         pooling,
+        resampling,
         slicing,
         softmax,
         transpose_conv,
