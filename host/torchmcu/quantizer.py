@@ -114,7 +114,7 @@ SHARED_QPARAM_OPS = {
     aten.contiguous.default, aten.clone.default, aten.constant_pad_nd.default, aten.pad.default,
     aten.minimum.default, aten.maximum.default, aten.t.default,
     aten.mean.default, aten.amax.default, aten.amin.default,
-    aten.slice.Tensor, aten.select.int,
+    aten.slice.Tensor, aten.select.int, aten.upsample_nearest2d.vec, aten.upsample_nearest2d.default,
 } | ACTIVATION_TAILS
 # A sum's range grows with its count: it gets its own output observer.
 SUM_OPS = {aten.sum.dim_IntList, aten.sum.default}

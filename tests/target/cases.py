@@ -158,7 +158,8 @@ def _broadcast_pair(rng) -> tuple[np.ndarray, np.ndarray]:
 
 
 def elementwise_case(rng, op: str, shapes=None) -> Case:
-    """add, mul, minimum or maximum with NumPy broadcasting; `shapes` (a, b) or random ones."""
+    """add, sub (add with input 2's multiplier negated), mul, minimum or maximum with NumPy
+    broadcasting; `shapes` (a, b) or random ones."""
     a, b = _broadcast_pair(rng) if shapes is None else (_int8(rng, shapes[0]), _int8(rng, shapes[1]))
     out_shape = np.broadcast_shapes(a.shape, b.shape)
     dims = [*a.shape, *b.shape, *out_shape]
@@ -168,11 +169,12 @@ def elementwise_case(rng, op: str, shapes=None) -> Case:
         return Case(op, dims, buffers, [expected], f"{op} {a.shape},{b.shape}")
     in1, in2 = int(rng.integers(-127, 129)), int(rng.integers(-127, 129))
     _, out_off, act_min, act_max = _offsets_and_activation(rng)
-    if op == "add":
+    if op in ("add", "sub"):
         scale1, scale2, scale_out = (float(v) for v in rng.uniform(0.01, 0.2, 3))
         twice_max = 2 * max(scale1, scale2)
         m1, s1 = qmath.quantize_multiplier(scale1 / twice_max)
         m2, s2 = qmath.quantize_multiplier(scale2 / twice_max)
+        m2 = -m2 if op == "sub" else m2
         mo, so = qmath.quantize_multiplier(twice_max / (2**20 * scale_out))
         params = [in1, m1, s1, in2, m2, s2, 20, out_off, mo, so, act_min, act_max]
         expected = ops.add(t(a), t(b), *params).numpy()
@@ -180,7 +182,7 @@ def elementwise_case(rng, op: str, shapes=None) -> Case:
         mo, so = qmath.quantize_multiplier(float(rng.uniform(1e-4, 1e-2)))
         params = [in1, in2, out_off, mo, so, act_min, act_max]
         expected = ops.mul(t(a), t(b), *params).numpy()
-    return Case(op, params + dims, buffers, [expected], f"{op} {a.shape},{b.shape}")
+    return Case("add" if op == "sub" else op, params + dims, buffers, [expected], f"{op} {a.shape},{b.shape}")
 
 
 def pool(rng, op: str, isa: str, input_nhwc, kernel_hw, stride, pad, label: str = "") -> Case:
@@ -365,5 +367,5 @@ def all_cases(isa: str, seed: int = 0, per_op: int = 12) -> list[Case]:
         cases += [elementwise_case(rng, op) for op in ("add", "mul", "minimum", "maximum")]
         cases += quantize_cases(rng)
         cases += reduction_cases(rng) + [layer_norm_case(rng)]
-        cases += [slice_case(rng), cat_case(rng)]
+        cases += [slice_case(rng), cat_case(rng), elementwise_case(rng, "sub")]
     return cases

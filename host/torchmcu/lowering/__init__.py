@@ -89,6 +89,7 @@ def _load_lowerings() -> None:
         normalization,
         pooling,
         reduction,
+        resampling,
         slicing,
         softmax,
         transpose_conv,

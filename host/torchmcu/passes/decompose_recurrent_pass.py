@@ -159,10 +159,12 @@ class DecomposeRecurrentPass(PassBase):
         weights = [constant_value(gm, p) for p in params]
         per_layer = 4 if has_biases else 2
         x_val = x.meta.get("val")
+        gates = LSTM_GATES if is_lstm else GRU_GATES
         if (bidirectional or train or any(w is None for w in weights) or x_val is None or x_val.dim() != 3
-                or len(weights) != per_layer * num_layers or weights[1].shape[1] * (LSTM_GATES if is_lstm else GRU_GATES)
-                != weights[1].shape[0]):
+                or len(weights) != per_layer * num_layers):
             return False
+        if weights[1].shape[0] != gates * weights[1].shape[1]:
+            return False  # an LSTM with proj_size: W_hh is [4H, P]
         states = list(hx) if is_lstm else [hx]
         b = _Builder(gm, node)
         time_dim = 1 if batch_first else 0
