@@ -8,7 +8,7 @@ Zephyr workspace (../shared/zephyr), two QEMU runs under -icount shift=0 (both c
 they must be identical), the arena / method-pool / stack bytes the firmware reports, the flash
 split from the map file (`torchmcu size --components`), and whether the output bytes equal the
 host runner's. "direct" is the same kernel calls (same shapes) run straight on the kernels
-through the tests/target harness, at the optimisation the firmware builds them with; "ratio"
+through the tests/target harness (-O2, as the app builds everything); "ratio"
 is ours / direct. With benchmarks/upstream present (issue #20), the same models also run
 through upstream ExecuTorch's Cortex-M backend on the same boards. See docs/benchmarks.md.
 """
@@ -29,9 +29,6 @@ from tests.target import harness  # noqa: E402
 from tests.zephyr.zephyr_workspace import workspace_missing, zephyr_env  # noqa: E402
 from torchmcu.report.components import component_size  # noqa: E402
 
-# The optimisation each backend's kernels get in the firmware (CMakeLists.txt): the baseline matches it.
-KERNEL_OPTIMIZATION = {"cmsis_nn": "-Os", "portable": "-O2"}
-
 
 def flash_split(elf: Path) -> dict[str, int]:
     """Flash bytes: program, torchmcu (kernels + runner), ExecuTorch runtime, CMSIS-NN, total."""
@@ -46,15 +43,15 @@ def direct_instructions(pte: bytes, board: str, backend: str) -> int:
     """The program's kernel calls run straight on the kernels (tests/target harness), summed."""
     machine = firmware.BOARDS[board].harness
     cases = layers.program_cases(pte, machine.isa)
-    results = harness.run(machine, cases, backend, KERNEL_OPTIMIZATION[backend])
+    results = harness.run(machine, cases, backend)
     for case, result in zip(cases, results):
         if result.status != 0:
             raise RuntimeError(f"{case.label} on {machine.name}: harness status {result.status}")
     return round(sum(r.ticks for r in results) * machine.instructions_per_tick)
 
 
-def ours(model: str, board: str, backend: str) -> dict:
-    elf = firmware.build(board, model, backend)
+def ours(model: str, board: str, backend: str, directory: Path | None = None) -> dict:
+    elf = firmware.build(board, model, backend, directory)
     first, second = (firmware.measure(board, elf, model) for _ in range(2))
     pte = (elf.parents[1] / "torchmcu" / "model" / "model.pte").read_bytes()
     direct = direct_instructions(pte, board, backend)
@@ -81,7 +78,7 @@ def upstream(model: str, board: str) -> dict:
     from benchmarks import upstream as up
 
     name = firmware.BOARDS[board].name
-    out = firmware.build_directory(board, model, "upstream").parent / f"{model}.pte"
+    out = firmware.build_directory(board, "upstream") / f"{model}.pte"
     out.parent.mkdir(parents=True, exist_ok=True)
     pte = up.compile_upstream(firmware.HERE / f"{model}.py", out, cpu=up.BOARD_CPU[name])
     first = up.build_and_run(pte, name, up.input_bytes(pte, pattern_inputs(model)))
