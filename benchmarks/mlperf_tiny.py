@@ -28,6 +28,7 @@ from benchmarks.mlperf_tiny import firmware, layers  # noqa: E402
 from tests.target import harness  # noqa: E402
 from tests.zephyr.zephyr_workspace import workspace_missing, zephyr_env  # noqa: E402
 from torchmcu.report.components import component_size  # noqa: E402
+from torchmcu.run import pattern_input  # noqa: E402
 
 
 def flash_split(elf: Path) -> dict[str, int]:
@@ -69,8 +70,7 @@ def pattern_inputs(model: str) -> tuple:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     (example,) = module.example_inputs()
-    index = torch.arange(example.numel(), dtype=torch.int64)
-    return ((((37 * index) % 255 - 127).to(torch.float32) / 128).reshape(example.shape),)
+    return (torch.from_numpy(pattern_input(list(example.shape), "float32")),)
 
 
 def upstream(model: str, board: str) -> dict:
@@ -103,8 +103,8 @@ def print_ours(r: dict) -> None:
 
 def print_upstream(rows: list[dict], mine: list[dict]) -> None:
     ours_by_cell = {(r["model"], r["board"]): r for r in mine if r["backend"] == "cmsis_nn"}
-    print("\n| model | board | upstream instructions | again | arena | method pool | program | flash w/o program "
-          "| ours / upstream instructions | RAM | flash w/o program |")
+    print("\n| model | board | upstream instructions | again | arena | method pool used | program | flash w/o program "
+          "| ours / upstream: instructions | arena + pool used | flash w/o program |")
     print("|---|---|" + "---:|" * 9)
     for r in rows:
         if "error" in r:
@@ -114,7 +114,7 @@ def print_upstream(rows: list[dict], mine: list[dict]) -> None:
         ratios = ["", "", ""]
         if o:
             ratios = [f"{o['instructions'] / r['instructions']:.2f}",
-                      f"{(o['arena'] + o['method_pool']) / (r['arena'] + r['method_pool']):.2f}",
+                      f"{(o['arena'] + o['method_pool_used']) / (r['arena'] + r['method_pool']):.2f}",
                       f"{(o['total'] - o['program']) / r['non_program']:.2f}"]
         print(f"| {r['model']} | {r['board']} | {r['instructions']:,} | {r['again']:,} | {r['arena']:,} | "
               f"{r['method_pool']:,} | {r['program']:,} | {r['non_program']:,} | " + " | ".join(ratios) + " |")
