@@ -8,7 +8,7 @@ Zephyr workspace (../shared/zephyr), two QEMU runs under -icount shift=0 (both c
 they must be identical), the arena / method-pool / stack bytes the firmware reports, the flash
 split from the map file (`torchmcu size --components`), and whether the output bytes equal the
 host runner's. "direct" is the same kernel calls (same shapes) run straight on the kernels
-through the tests/target harness, at the optimisation the firmware builds them with; "ratio"
+through the tests/target harness (-O2, as the app builds everything); "ratio"
 is ours / direct. With benchmarks/upstream present (issue #20), the same models also run
 through upstream ExecuTorch's Cortex-M backend on the same boards. See docs/benchmarks.md.
 """
@@ -28,9 +28,7 @@ from benchmarks.mlperf_tiny import firmware, layers  # noqa: E402
 from tests.target import harness  # noqa: E402
 from tests.zephyr.zephyr_workspace import workspace_missing, zephyr_env  # noqa: E402
 from torchmcu.report.components import component_size  # noqa: E402
-
-# The optimisation each backend's kernels get in the firmware (CMakeLists.txt): the baseline matches it.
-KERNEL_OPTIMIZATION = {"cmsis_nn": "-Os", "portable": "-O2"}
+from torchmcu.run import pattern_input  # noqa: E402
 
 
 def flash_split(elf: Path) -> dict[str, int]:
@@ -46,15 +44,15 @@ def direct_instructions(pte: bytes, board: str, backend: str) -> int:
     """The program's kernel calls run straight on the kernels (tests/target harness), summed."""
     machine = firmware.BOARDS[board].harness
     cases = layers.program_cases(pte, machine.isa)
-    results = harness.run(machine, cases, backend, KERNEL_OPTIMIZATION[backend])
+    results = harness.run(machine, cases, backend)
     for case, result in zip(cases, results):
         if result.status != 0:
             raise RuntimeError(f"{case.label} on {machine.name}: harness status {result.status}")
     return round(sum(r.ticks for r in results) * machine.instructions_per_tick)
 
 
-def ours(model: str, board: str, backend: str) -> dict:
-    elf = firmware.build(board, model, backend)
+def ours(model: str, board: str, backend: str, directory: Path | None = None) -> dict:
+    elf = firmware.build(board, model, backend, directory)
     first, second = (firmware.measure(board, elf, model) for _ in range(2))
     pte = (elf.parents[1] / "torchmcu" / "model" / "model.pte").read_bytes()
     direct = direct_instructions(pte, board, backend)
@@ -72,8 +70,7 @@ def pattern_inputs(model: str) -> tuple:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     (example,) = module.example_inputs()
-    index = torch.arange(example.numel(), dtype=torch.int64)
-    return ((((37 * index) % 255 - 127).to(torch.float32) / 128).reshape(example.shape),)
+    return (torch.from_numpy(pattern_input(list(example.shape), "float32")),)
 
 
 def upstream(model: str, board: str) -> dict:
@@ -81,7 +78,7 @@ def upstream(model: str, board: str) -> dict:
     from benchmarks import upstream as up
 
     name = firmware.BOARDS[board].name
-    out = firmware.build_directory(board, model, "upstream").parent / f"{model}.pte"
+    out = firmware.build_directory(board, "upstream") / f"{model}.pte"
     out.parent.mkdir(parents=True, exist_ok=True)
     pte = up.compile_upstream(firmware.HERE / f"{model}.py", out, cpu=up.BOARD_CPU[name])
     first = up.build_and_run(pte, name, up.input_bytes(pte, pattern_inputs(model)))
@@ -106,8 +103,8 @@ def print_ours(r: dict) -> None:
 
 def print_upstream(rows: list[dict], mine: list[dict]) -> None:
     ours_by_cell = {(r["model"], r["board"]): r for r in mine if r["backend"] == "cmsis_nn"}
-    print("\n| model | board | upstream instructions | again | arena | method pool | program | flash w/o program "
-          "| ours / upstream instructions | RAM | flash w/o program |")
+    print("\n| model | board | upstream instructions | again | arena | method pool used | program | flash w/o program "
+          "| ours / upstream: instructions | arena + pool used | flash w/o program |")
     print("|---|---|" + "---:|" * 9)
     for r in rows:
         if "error" in r:
@@ -117,7 +114,7 @@ def print_upstream(rows: list[dict], mine: list[dict]) -> None:
         ratios = ["", "", ""]
         if o:
             ratios = [f"{o['instructions'] / r['instructions']:.2f}",
-                      f"{(o['arena'] + o['method_pool']) / (r['arena'] + r['method_pool']):.2f}",
+                      f"{(o['arena'] + o['method_pool_used']) / (r['arena'] + r['method_pool']):.2f}",
                       f"{(o['total'] - o['program']) / r['non_program']:.2f}"]
         print(f"| {r['model']} | {r['board']} | {r['instructions']:,} | {r['again']:,} | {r['arena']:,} | "
               f"{r['method_pool']:,} | {r['program']:,} | {r['non_program']:,} | " + " | ".join(ratios) + " |")

@@ -57,13 +57,14 @@ class Measurement:
     verdict: str
 
 
-def build_directory(board: str, model: str, backend: str) -> Path:
-    return build_root() / "mlperf_tiny" / f"{board}-{backend}" / model
+def build_directory(board: str, backend: str) -> Path:
+    """One build directory per board and backend: switching the model rebuilds only the model and the app."""
+    return build_root() / "mlperf_tiny" / f"{board}-{backend}"
 
 
-def build(board: str, model: str, backend: str) -> Path:
+def build(board: str, model: str, backend: str, directory: Path | None = None) -> Path:
     """The app's zephyr.elf for `model` on `board` with `backend`, built (or brought up to date)."""
-    directory = build_directory(board, model, backend)
+    directory = directory or build_directory(board, backend)
     result, _ = west_build(BOARDS[board].name, f"mlperf_tiny_{model}", (f"MLPERF_TINY_MODEL={model}",
                                                                         *BACKENDS[backend]),
                            directory=directory, source=APP)

@@ -121,6 +121,8 @@ def as_case(call: KernelCall, isa: str, rng) -> Case | None:
         case = _boundary(rng, op, a)
     elif op == "softmax":
         case = cases.softmax(rng, math.prod(a["input"][:-1]), a["input"][-1])
+    elif op == "transpose":
+        case = cases.transpose(rng.integers(-128, 128, a["input"], dtype=np.int8), a["perm"])
     elif op == "batch_matmul":
         case = cases.batch_matmul(rng, isa, a["lhs"], a["rhs"])
     else:

@@ -8,6 +8,9 @@
  *   <name>: output matches host (<n> bytes)
  *   <name>: MISMATCH at byte <i>: device 0x<x> host 0x<y>     (non-zero exit)
  *
+ * In Zephyr it also prints "<name>: inference <t> ticks", the cycle counter across the run:
+ * under QEMU -icount shift=0 that is an exact instruction count (docs/benchmarks.md).
+ *
  * Builds in Zephyr and, with a small printk shim, on the host
  * (tests/zephyr/host_project).
  */
@@ -88,6 +91,16 @@ struct Expected {
   size_t count;
 };
 
+#if defined(__ZEPHYR__)
+/* Cycle-counter ticks `work()` takes (one inference stays far below the 32-bit counter's wrap). */
+template <typename Work>
+inline uint32_t ticks(Work&& work) {
+  const uint32_t start = k_cycle_get_32();
+  work();
+  return k_cycle_get_32() - start;
+}
+#endif
+
 /* Compares every output with the host's, byte by byte; prints the verdict line, 0 if equal. */
 inline int check_outputs(const char* name, const torchmcu::Runner& runner, const Expected& expected) {
   if (runner.num_outputs() != expected.count) {
@@ -140,18 +153,27 @@ inline int run(const char* name, const uint8_t* program, size_t program_size, ui
     printk("%s: input: %s\n", name, runner.last_error());
     return -1;
   }
+  int status = 0;
 #if defined(CONFIG_TORCHMCU_PROFILE)
   static uint64_t per_op[256];
   size_t ops = 0;
   CycleClock clock;
-  const int status = runner.run_profiled(cycles, &clock, per_op, 256, &ops);
+  auto inference = [&] { status = runner.run_profiled(cycles, &clock, per_op, 256, &ops); };
 #else
-  const int status = runner.run();
+  auto inference = [&] { status = runner.run(); };
+#endif
+#if defined(__ZEPHYR__)
+  const uint32_t inference_ticks = ticks(inference);
+#else
+  inference();
 #endif
   if (status != 0) {
     printk("%s: run failed: %s\n", name, runner.last_error());
     return -1;
   }
+#if defined(__ZEPHYR__)
+  printk("%s: inference %u ticks\n", name, (unsigned)inference_ticks);
+#endif
 #if defined(CONFIG_TORCHMCU_PROFILE)
   uint64_t total = 0;
   for (size_t i = 0; i < ops && i < 256; ++i) {

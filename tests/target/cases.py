@@ -235,7 +235,13 @@ def pad_case(rng) -> Case:
 def transpose_case(rng) -> Case:
     rank = int(rng.integers(2, 5))
     x = _int8(rng, [int(v) for v in rng.integers(1, 6, rank)])
-    perm = [int(v) for v in rng.permutation(rank)]
+    return transpose(x, [int(v) for v in rng.permutation(rank)])
+
+
+def transpose(x: np.ndarray, perm) -> Case:
+    """Permute the dims of the int8 tensor `x` (rank 2 to 4)."""
+    rank = x.ndim
+    perm = [int(v) for v in perm]
     expected = ops.transpose(t(x), perm).numpy()
     return Case("transpose", [*_dims(x.shape), rank, *perm, *[0] * (4 - rank)],
                 [(ROLE_INPUT, x), (ROLE_OUTPUT, expected.nbytes)], [expected], f"transpose {x.shape} {perm}")

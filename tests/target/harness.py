@@ -169,8 +169,8 @@ def _sources(backend: str) -> list[Path]:
     return files
 
 
-def build(machine: Machine, backend: str = "portable", optimization: str = "-O2") -> Path:
-    """The harness ELF for `machine` and `backend` at `optimization`, built once and cached."""
+def build(machine: Machine, backend: str = "portable") -> Path:
+    """The harness ELF for `machine` and `backend`, built once and cached."""
     missing = tools_missing()
     if missing:
         raise RuntimeError(missing)
@@ -183,7 +183,7 @@ def build(machine: Machine, backend: str = "portable", optimization: str = "-O2"
         from tests.kernels.nn_lib import cmsis_nn_definitions  # what the CMake builds derive from the checkout
 
         defines += ["-DTORCHMCU_USE_CMSIS_NN=1", *cmsis_nn_definitions(cmsis_nn_path())]
-    common = ["-mthumb", *machine.cflags, optimization, "-ffunction-sections", "-fdata-sections", *include, *defines]
+    common = ["-mthumb", *machine.cflags, "-O2", "-ffunction-sections", "-fdata-sections", *include, *defines]
     digest = hashlib.sha256(repr((machine, backend, common)).encode())
     inputs = _sources(backend) + sorted(HARNESS.glob("*.[hl]*")) + sorted((REPO / "kernels").rglob("*.h"))
     for path in inputs:
@@ -214,9 +214,9 @@ def build(machine: Machine, backend: str = "portable", optimization: str = "-O2"
     return elf
 
 
-def run(machine: Machine, cases: list[Case], backend: str = "portable", optimization: str = "-O2") -> list[Result]:
+def run(machine: Machine, cases: list[Case], backend: str = "portable") -> list[Result]:
     """Runs `cases` on `machine` in one QEMU session; one Result per case."""
-    elf = build(machine, backend, optimization)
+    elf = build(machine, backend)
     with tempfile.TemporaryDirectory() as work:
         (Path(work) / "cases.bin").write_bytes(b"".join(c.encode() for c in cases) + struct.pack("<i", -1))
         completed = subprocess.run(
