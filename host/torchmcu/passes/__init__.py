@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from torch.fx.passes.infra.pass_base import PassBase
 
+from torchmcu.passes.decompose_attention_pass import DecomposeAttentionPass
 from torchmcu.passes.fold_batch_norm_pass import FoldBatchNormPass
 from torchmcu.passes.fold_transposes_pass import FoldTransposesPass
 from torchmcu.passes.fuse_views_pass import FuseViewsPass
@@ -23,6 +24,8 @@ def pre_quantization_passes() -> list[PassBase]:
         # Linear + BatchNorm1d (conv + BN is folded by torchao's prepare_pt2e):
         # must happen before observers so the folded weights are what gets quantized.
         FoldBatchNormPass(),
+        # Attention as matmul/softmax/matmul: each step needs its own observer.
+        DecomposeAttentionPass(),
     ]
 
 
@@ -47,6 +50,7 @@ def lowering_passes(target) -> list[PassBase]:
 
 
 __all__ = [
+    "DecomposeAttentionPass",
     "FoldBatchNormPass",
     "FoldTransposesPass",
     "FuseViewsPass",
