@@ -79,16 +79,20 @@ def compile_entry(name: str, strict: bool = False, target: str = TARGET):
 
 def measure(name: str, strict: bool = False, target: str = TARGET) -> tuple[Row, object, tuple]:
     """One zoo model's row (portable backend), its program and the sample it ran."""
+    row = Row(name)
+    try:
+        return _measure(row, strict, target)
+    except Exception as error:  # a model that does not compile or run is a row of the table, not a crash
+        row.error = (str(error).splitlines() or [type(error).__name__])[0]
+        return row, None, ()
+
+
+def _measure(row: Row, strict: bool, target: str) -> tuple[Row, object, tuple]:
     import torch
 
     from torchmcu.run import run_program
 
-    row = Row(name)
-    try:
-        entry, module, program = compile_entry(name, strict, target)
-    except Exception as error:  # a model that does not compile is a row of the table, not a crash
-        row.error = str(error).splitlines()[0]
-        return row, None, ()
+    entry, module, program = compile_entry(row.model, strict, target)
     sample = entry.example_inputs()
     row.kernel_calls = sum(op["op"].startswith("torchmcu::") for op in program.plan["ops"])
     row.float_calls = [f"{r.op} at {Path(r.source).name}" for r in program.not_lowered]
@@ -176,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(row)
         if program is not None:
             programs[name] = (program, sample)
-        print(f"measured {name}", file=sys.stderr, flush=True)
+        print(f"measured {name}: {row}", file=sys.stderr, flush=True)
     for name, same in cmsis_nn_bit_exact(programs).items():
         next(r for r in rows if r.model == name).bit_exact["cmsis_nn"] = same
     print_table(rows)

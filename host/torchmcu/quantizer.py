@@ -86,12 +86,13 @@ SHARED_QPARAM_OPS = {
     aten.permute.default, aten.transpose.int, aten.squeeze.dim, aten.squeeze.dims, aten.unsqueeze.default,
     aten.contiguous.default, aten.clone.default, aten.constant_pad_nd.default, aten.pad.default,
     aten.minimum.default, aten.maximum.default, aten.t.default,
-    aten.mean.default, aten.amax.default, aten.amin.default,
+    aten.mean.default, aten.amax.default, aten.amin.default, aten.dropout_.default,
 } | ACTIVATION_TAILS
 # A sum's range grows with its count: it gets its own output observer.
 SUM_OPS = {aten.sum.dim_IntList, aten.sum.default}
 # gamma and beta stay float constants; the lowering folds them into the requantization.
 NORM_OPS = {aten.layer_norm.default, aten.rms_norm.default}
+LOG_SOFTMAX_OPS = {aten.log_softmax.int, aten._log_softmax.default}
 
 
 def _is_float_activation(arg: object) -> bool:
@@ -151,7 +152,7 @@ class TorchMcuQuantizer(Quantizer):
                 self._annotate_inputs_and_output(node, node.args[:1], SOFTMAX_OUTPUT)
             elif node.target in TABLE_OPS:
                 self._annotate_inputs_and_output(node, node.args[:1], ACTIVATION)
-            elif node.target in SUM_OPS or node.target in NORM_OPS:
+            elif node.target in SUM_OPS or node.target in NORM_OPS or node.target in LOG_SOFTMAX_OPS:
                 self._annotate_inputs_and_output(node, node.args[:1], ACTIVATION)
             elif node.target in SHARED_QPARAM_OPS:
                 self._annotate_shared(node)

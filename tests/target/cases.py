@@ -278,6 +278,20 @@ def layer_norm_case(rng) -> Case:
                  (ROLE_OUTPUT, expected.nbytes)], [expected], f"layer_norm {x.shape} centered={centered}")
 
 
+def log_softmax_case(rng) -> Case:
+    """Log-softmax over rows, tables for random input and output scales."""
+    from torchmcu.ops import log_softmax as log_softmax_op
+
+    x = _int8(rng, (int(rng.integers(1, 5)), int(rng.integers(1, 40))))
+    exp_table, log2_table, steps, multiplier, shift = log_softmax_op.parameters(float(rng.uniform(0.01, 0.3)),
+                                                                                float(rng.uniform(0.02, 0.2)))
+    out_off = int(rng.integers(-128, 128))
+    expected = ops.log_softmax(t(x), exp_table, log2_table, steps, out_off, multiplier, shift).numpy()
+    return Case("log_softmax", [*x.shape, steps, out_off, multiplier, shift],
+                [(ROLE_INPUT, x), (ROLE_INPUT, exp_table.numpy()), (ROLE_INPUT, log2_table.numpy()),
+                 (ROLE_OUTPUT, expected.nbytes)], [expected], f"log_softmax {x.shape}")
+
+
 def quantize_cases(rng, x: np.ndarray | None = None, scale: float | None = None,
                    zero_point: int | None = None) -> list[Case]:
     """quantize `x` (float32, random by default), dequantize the result, look it up in a random LUT."""
@@ -339,5 +353,5 @@ def all_cases(isa: str, seed: int = 0, per_op: int = 12) -> list[Case]:
                   transpose_case(rng), pool_case(rng, "avg_pool2d", isa), pool_case(rng, "max_pool2d", isa)]
         cases += [elementwise_case(rng, op) for op in ("add", "mul", "minimum", "maximum")]
         cases += quantize_cases(rng)
-        cases += reduction_cases(rng) + [layer_norm_case(rng)]
+        cases += reduction_cases(rng) + [layer_norm_case(rng), log_softmax_case(rng)]
     return cases
