@@ -15,6 +15,7 @@ ARGUMENT_NAMES: dict[str, tuple[str, ...]] = {
     'dequantize_per_tensor': ('input', 'scale', 'zero_point'),
     'layer_norm': ('input', 'multiplier', 'shift', 'bias', 'input_offset', 'output_offset', 'epsilon', 'centered'),
     'linear': ('input', 'weight', 'bias', 'kernel_sum', 'input_offset', 'output_offset', 'multiplier', 'shift', 'activation_min', 'activation_max'),
+    'log_softmax': ('input', 'exp_table', 'log2_table', 'input_steps', 'output_offset', 'multiplier', 'shift'),
     'lut': ('input', 'table'),
     'max_pool2d': ('input', 'kernel_size', 'stride', 'padding', 'activation_min', 'activation_max'),
     'maximum': ('input1', 'input2'),

@@ -113,7 +113,7 @@ SHARED_QPARAM_OPS = {
     aten.permute.default, aten.transpose.int, aten.squeeze.dim, aten.squeeze.dims, aten.unsqueeze.default,
     aten.contiguous.default, aten.clone.default, aten.constant_pad_nd.default, aten.pad.default,
     aten.minimum.default, aten.maximum.default, aten.t.default,
-    aten.mean.default, aten.amax.default, aten.amin.default,
+    aten.mean.default, aten.amax.default, aten.amin.default, aten.dropout_.default,
     aten.slice.Tensor, aten.select.int, aten.upsample_nearest2d.vec, aten.upsample_nearest2d.default,
 } | ACTIVATION_TAILS
 # A sum's range grows with its count: it gets its own output observer.
@@ -123,6 +123,7 @@ NORM_OPS = {aten.layer_norm.default, aten.rms_norm.default}
 # Concatenation and splitting only move bytes: every part shares one observer.
 CONCAT_OPS = {aten.cat.default, aten.concat.default, aten.stack.default}
 SPLITTING_OPS = {aten.split.Tensor, aten.split_with_sizes.default, aten.chunk.default, aten.unbind.int}
+LOG_SOFTMAX_OPS = {aten.log_softmax.int, aten._log_softmax.default}
 
 
 def _weight_spec(model: torch.fx.GraphModule, node: Node, weight: Node) -> QuantizationSpec:
@@ -192,7 +193,7 @@ class TorchMcuQuantizer(Quantizer):
                 self._annotate_inputs_and_output(node, node.args[:1], SOFTMAX_OUTPUT)
             elif node.target in TABLE_OPS:
                 self._annotate_inputs_and_output(node, node.args[:1], ACTIVATION)
-            elif node.target in SUM_OPS or node.target in NORM_OPS:
+            elif node.target in SUM_OPS or node.target in NORM_OPS or node.target in LOG_SOFTMAX_OPS:
                 self._annotate_inputs_and_output(node, node.args[:1], ACTIVATION)
             elif node.target in SHARED_QPARAM_OPS:
                 self._annotate_shared(node)

@@ -19,16 +19,11 @@ def test_host_kernels_match_the_python_reference(name):
         reference = [r.detach().numpy() for r in program.run_reference(*sample)]
         assert len(ours) == len(reference)
         for actual, expected in zip(ours, reference):
-            if program.not_lowered:
-                # A float tail (Wav2Letter's log_softmax) runs ExecuTorch's portable float kernel,
-                # whose float rounding differs from PyTorch's by a few ULP.
-                np.testing.assert_allclose(actual, expected, rtol=0, atol=1e-5)
-            else:
-                np.testing.assert_array_equal(actual, expected)
+            np.testing.assert_array_equal(actual, expected)
         assert stats["method_pool_used"] > 0
 
 
-def test_only_wav2letter_has_a_float_tail():
-    """The tolerance above applies to one op: Wav2Letter's final log_softmax, run in float."""
+def test_no_model_has_a_float_tail():
+    """Every op of every reference model runs on an int8 kernel (Wav2Letter's log_softmax included)."""
     tails = {name: [r.op for r in reference_program(name)[0].not_lowered] for name in ALL_MODELS}
-    assert {name: ops for name, ops in tails.items() if ops} == {"wav2letter": ["aten.log_softmax.int"]}
+    assert {name: ops for name, ops in tails.items() if ops} == {}

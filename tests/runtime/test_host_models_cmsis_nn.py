@@ -30,9 +30,7 @@ def test_cmsis_nn_backend_matches_the_python_reference_on_every_model():
 
     assert sorted({row["model"] for row in rows}) == sorted(ALL_MODELS)
     for row in rows:
-        # Wav2Letter's float log_softmax tail runs ExecuTorch's float kernel (a few ULP from PyTorch).
-        limit = 1e-5 if row["model"] == "wav2letter" else 0.0
-        assert max(row["max_abs_diff"]) <= limit, row
+        assert max(row["max_abs_diff"]) == 0.0, row
 
 
 def _run_all_models() -> None:

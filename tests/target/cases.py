@@ -287,6 +287,8 @@ def layer_norm_case(rng) -> Case:
     return Case("layer_norm", [rows, row_size, in_off, out_off, low, epsilon >> 32, centered],
                 [(ROLE_INPUT, x), (ROLE_INPUT, multiplier), (ROLE_INPUT, shift), (ROLE_INPUT, bias),
                  (ROLE_OUTPUT, expected.nbytes)], [expected], f"layer_norm {x.shape} centered={centered}")
+
+
 def slice_case(rng) -> Case:
     """A strided copy: random start and step on each of the four dims."""
     x = _int8(rng, [int(v) for v in rng.integers(1, 9, 4)])
@@ -309,6 +311,20 @@ def cat_case(rng) -> Case:
     return Case("cat", [*a.shape, *b.shape, axis, *expected.shape],
                 [(ROLE_INPUT, a), (ROLE_INPUT, b), (ROLE_OUTPUT, expected.nbytes)], [expected],
                 f"cat {a.shape} {b.shape} axis {axis}")
+
+
+def log_softmax_case(rng) -> Case:
+    """Log-softmax over rows, tables for random input and output scales."""
+    from torchmcu.ops import log_softmax as log_softmax_op
+
+    x = _int8(rng, (int(rng.integers(1, 5)), int(rng.integers(1, 40))))
+    exp_table, log2_table, steps, multiplier, shift = log_softmax_op.parameters(float(rng.uniform(0.01, 0.3)),
+                                                                                float(rng.uniform(0.02, 0.2)))
+    out_off = int(rng.integers(-128, 128))
+    expected = ops.log_softmax(t(x), exp_table, log2_table, steps, out_off, multiplier, shift).numpy()
+    return Case("log_softmax", [*x.shape, steps, out_off, multiplier, shift],
+                [(ROLE_INPUT, x), (ROLE_INPUT, exp_table.numpy()), (ROLE_INPUT, log2_table.numpy()),
+                 (ROLE_OUTPUT, expected.nbytes)], [expected], f"log_softmax {x.shape}")
 
 
 def quantize_cases(rng, x: np.ndarray | None = None, scale: float | None = None,
@@ -372,6 +388,6 @@ def all_cases(isa: str, seed: int = 0, per_op: int = 12) -> list[Case]:
                   transpose_case(rng), pool_case(rng, "avg_pool2d", isa), pool_case(rng, "max_pool2d", isa)]
         cases += [elementwise_case(rng, op) for op in ("add", "mul", "minimum", "maximum")]
         cases += quantize_cases(rng)
-        cases += reduction_cases(rng) + [layer_norm_case(rng)]
+        cases += reduction_cases(rng) + [layer_norm_case(rng), log_softmax_case(rng)]
         cases += [slice_case(rng), cat_case(rng), elementwise_case(rng, "sub")]
     return cases

@@ -85,6 +85,7 @@ def _load_lowerings() -> None:
         data_movement,
         elementwise,
         linear,
+        log_softmax,
         matmul,
         normalization,
         pooling,

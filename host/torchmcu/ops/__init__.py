@@ -13,6 +13,7 @@ from torchmcu.ops import (  # noqa: F401  (registration happens on import)
     dequantize_per_tensor,
     layer_norm,
     linear,
+    log_softmax,
     lut,
     max_pool2d,
     maximum,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from torch.fx.passes.infra.pass_base import PassBase
 
+from torchmcu.passes.decompose_attention_pass import DecomposeAttentionPass
 from torchmcu.passes.decompose_recurrent_pass import DecomposeRecurrentPass
 from torchmcu.passes.fold_batch_norm_pass import FoldBatchNormPass
 from torchmcu.passes.fold_transposes_pass import FoldTransposesPass
@@ -24,6 +25,8 @@ def pre_quantization_passes() -> list[PassBase]:
         # Linear + BatchNorm1d (conv + BN is folded by torchao's prepare_pt2e):
         # must happen before observers so the folded weights are what gets quantized.
         FoldBatchNormPass(),
+        # Attention as matmul/softmax/matmul: each step needs its own observer.
+        DecomposeAttentionPass(),
         # LSTM / GRU unrolled into linear, table and elementwise ops, so calibration sees every gate.
         DecomposeRecurrentPass(),
     ]
@@ -50,6 +53,7 @@ def lowering_passes(target) -> list[PassBase]:
 
 
 __all__ = [
+    "DecomposeAttentionPass",
     "DecomposeRecurrentPass",
     "FoldBatchNormPass",
     "FoldTransposesPass",

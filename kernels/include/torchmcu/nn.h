@@ -174,6 +174,12 @@ tmcu_status tmcu_layer_norm_s8(const int8_t* input, int32_t rows, int32_t row_si
                                const int32_t* shift, const int32_t* bias, int32_t input_offset, int32_t output_offset,
                                int64_t epsilon, int32_t centered, int8_t* output);
 
+/* Log-softmax over rows of row_size <= 2047 with host tables exp_table[256] (Q20, exp_table[0] = 2^20)
+ * and log2_table[257] (Q16); see host/torchmcu/ops/log_softmax.py. */
+tmcu_status tmcu_log_softmax_s8(const int8_t* input, int32_t rows, int32_t row_size, const int32_t* exp_table,
+                                const int32_t* log2_table, int32_t input_steps, int32_t output_offset,
+                                int32_t multiplier, int32_t shift, int8_t* output);
+
 /* Scratch bytes CMSIS-NN asks for on `isa` (TORCHMCU_ISA_*): the C twin of
  * host/torchmcu/scratch_sizes.py, for the runtime assert. */
 int32_t tmcu_conv2d_s8_scratch_size(int32_t isa, const tmcu_conv_params* params, const tmcu_dims* input_dims,

@@ -162,6 +162,10 @@ int32_t dispatch(const test_case* c) {
       EXPECT(7, 5);
       return tmcu_layer_norm_s8(IN(0), p[0], p[1], IN(1), IN(2), IN(3), p[2], p[3],
                                 (int64_t)(((uint64_t)(uint32_t)p[5] << 32) | (uint32_t)p[4]), p[6], OUT(4));
+    case 43: /* log_softmax: rows, row_size, input_steps, output_offset, multiplier, shift
+               | input, exp_table, log2_table, output */
+      EXPECT(6, 4);
+      return tmcu_log_softmax_s8(IN(0), p[0], p[1], IN(1), IN(2), p[2], p[3], p[4], p[5], OUT(3));
     default:
       return -100;
   }

@@ -1,0 +1,54 @@
+"""The zoo's CI subset (benchmarks/zoo.py): each model compiles with --strict (no float op left),
+runs on both host backends bit-exact with the Python reference, and stays within 25 dB SQNR of float.
+The CMSIS-NN backend runs when CMSIS_NN_PATH names a checkout (in CI: ../shared/cmsis-nn)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+MIN_SQNR_DB = 25.0
+
+
+def _zoo():
+    spec = importlib.util.spec_from_file_location("zoo", REPO / "benchmarks" / "zoo.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["zoo"] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+SUBSET = [
+    "audio_encoder",
+    # Lowers LayerNorm, GELU and attention; MultiheadAttention's packed q/k/v projection still leaves
+    # unflatten, a rank-5 transpose and select as float ops (issue 18's slicing/permute part).
+    pytest.param("transformer_encoder", marks=pytest.mark.xfail(
+        strict=True, reason="unflatten, rank-5 transpose and select of the packed q/k/v projection stay float")),
+]
+
+
+@pytest.mark.parametrize("name", SUBSET)
+def test_zoo_model_lowers_fully_and_runs_bit_exact(name):
+    zoo = _zoo()
+    row, program, sample = zoo.measure(name, strict=True)
+    assert row.error == "", row.error
+    assert row.float_calls == []
+    assert row.bit_exact["portable"]
+    assert row.sqnr_db >= MIN_SQNR_DB, f"{name}: SQNR {row.sqnr_db:.1f} dB"
+    if os.environ.get("CMSIS_NN_PATH"):
+        assert zoo.cmsis_nn_bit_exact({name: (program, sample)}) == {name: True}
+
+
+def test_every_zoo_model_file_has_the_three_functions():
+    zoo = _zoo()
+    names = zoo.discover()
+    assert {"audio_encoder", "transformer_encoder"} <= set(names)
+    for name in names:
+        source = (zoo.ZOO / f"{name}.py").read_text()
+        for function in ("def model(", "def example_inputs(", "def calibration_data("):
+            assert function in source, f"{name}.py lacks {function})"
