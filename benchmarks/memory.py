@@ -1,7 +1,8 @@
 """Per reference model and target: arena against its lower bound, .pte bytes against the constants kernels read.
 
-The lower bound (`torchmcu.plan.lower_bound_bytes`, docs/scratch.md) is the
-most bytes any single op needs live at once; no plan can use less arena.
+Calls are the instructions (kernel calls) of `forward`. The lower bound
+(`torchmcu.plan.lower_bound_bytes`, docs/scratch.md) is the most bytes any
+single op needs live at once; no plan can use less arena.
 Constant bytes read count each stored constant buffer once, when some kernel
 call reads it; unread bytes are stored constants no kernel call reads. The
 last column is upstream ExecuTorch's Cortex-M pipeline on the same model and
@@ -18,7 +19,7 @@ from _models import AUDIO_MODELS, CNN_MODELS, compile_reference_model, quiet
 from upstream_pte import upstream_pte
 
 TARGETS = ["cortex-m4", "cortex-m33", "cortex-m55"]
-COLUMNS = (("model", 18), ("target", 10), ("arena B", 9), ("lower bound B", 13), ("ratio", 6), (".pte B", 9),
+COLUMNS = (("model", 18), ("target", 6), ("calls", 5), ("arena B", 9), ("lower bound B", 13), ("ratio", 6), (".pte B", 9),
            ("constants read B", 16), ("unread B", 8), (".pte / read", 11), ("upstream .pte B", 15))
 
 
@@ -27,7 +28,7 @@ def row(name: str, target: str, plan: dict, upstream: int | None) -> list[str]:
 
     bound = lower_bound_bytes(plan)
     read = plan["constant_bytes"]
-    return [name, target.removeprefix("cortex-"), str(plan["arena_bytes"]), str(bound),
+    return [name, target.removeprefix("cortex-"), str(len(plan["ops"])), str(plan["arena_bytes"]), str(bound),
             f"{plan['arena_bytes'] / bound:.3f}", str(plan["pte_bytes"]), str(read),
             str(plan["unread_constant_bytes"]), f"{plan['pte_bytes'] / read:.3f}" if read else "-",
             "-" if upstream is None else str(upstream)]
