@@ -1,9 +1,12 @@
 """Per reference model and target: arena against its lower bound, .pte bytes against the constants kernels read.
 
-The lower bound (`torchmcu.plan.lower_bound_bytes`, docs/scratch.md) is the
-most bytes any single op needs live at once; no plan can use less arena.
+Calls are the instructions (kernel calls) of `forward`. The lower bound
+(`torchmcu.plan.lower_bound_bytes`, docs/scratch.md) is the most bytes any
+single op needs live at once; no plan can use less arena.
 Constant bytes read count each stored constant buffer once, when some kernel
-call reads it; unread bytes are stored constants no kernel call reads.
+call reads it; unread bytes are stored constants no kernel call reads. The
+last column is upstream ExecuTorch's Cortex-M pipeline on the same model and
+target (benchmarks/upstream_pte.py), "-" where it leaves ops unlowered.
 
     python3 benchmarks/memory.py [model ...]
 """
@@ -13,20 +16,33 @@ from __future__ import annotations
 import sys
 
 from _models import AUDIO_MODELS, CNN_MODELS, compile_reference_model, quiet
+from upstream_pte import upstream_pte
 
 TARGETS = ["cortex-m4", "cortex-m33", "cortex-m55"]
-COLUMNS = (("model", 18), ("target", 10), ("arena B", 9), ("lower bound B", 13), ("ratio", 6), (".pte B", 9),
-           ("constants read B", 16), ("unread B", 8), (".pte / read", 11))
+COLUMNS = (("model", 18), ("target", 6), ("calls", 5), ("arena B", 9), ("lower bound B", 13), ("ratio", 6), (".pte B", 9),
+           ("constants read B", 16), ("unread B", 8), (".pte / read", 11), ("upstream .pte B", 15))
 
 
-def row(name: str, target: str, plan: dict) -> list[str]:
+def row(name: str, target: str, plan: dict, upstream: int | None) -> list[str]:
     from torchmcu.plan import lower_bound_bytes
 
     bound = lower_bound_bytes(plan)
     read = plan["constant_bytes"]
-    return [name, target.removeprefix("cortex-"), str(plan["arena_bytes"]), str(bound),
+    return [name, target.removeprefix("cortex-"), str(len(plan["ops"])), str(plan["arena_bytes"]), str(bound),
             f"{plan['arena_bytes'] / bound:.3f}", str(plan["pte_bytes"]), str(read),
-            str(plan["unread_constant_bytes"]), f"{plan['pte_bytes'] / read:.3f}" if read else "-"]
+            str(plan["unread_constant_bytes"]), f"{plan['pte_bytes'] / read:.3f}" if read else "-",
+            "-" if upstream is None else str(upstream)]
+
+
+def _upstream(name: str, target: str) -> int | None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return upstream_pte(name, target)[0]
+        except Exception:  # upstream's pipeline fails on some models: no figure, as when it leaves ops unlowered
+            return None
 
 
 def main(models: list[str]) -> None:
@@ -36,7 +52,7 @@ def main(models: list[str]) -> None:
     for name in models:
         for target in TARGETS:
             plan = compile_reference_model(name, target)[0].plan
-            cells = row(name, target, plan)
+            cells = row(name, target, plan, _upstream(name, target))
             print("| " + " | ".join(f"{cell:>{width}}" for cell, (_, width) in zip(cells, COLUMNS)) + " |",
                   flush=True)
 

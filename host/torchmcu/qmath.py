@@ -101,6 +101,28 @@ def quantize_multiplier(real_multiplier: float) -> tuple[int, int]:
     return q, exponent
 
 
+# A layer shares one shift when no channel's multiplier loses more than this many of its 31 bits.
+MAX_SHARED_SHIFT_LOSS = 8
+
+
+def quantize_multipliers(reals: list[float]) -> tuple[list[int], list[int]]:
+    """Per-channel Q31 multipliers and shifts, all channels with one shift when that costs little.
+
+    CMSIS-NN reads a shift per channel, but equal shift arrays are stored once
+    in the program, so layers share them. The shared shift is the largest any
+    channel needs; a channel whose own shift is k smaller keeps 31 - k
+    significant bits in its multiplier (m = round(real * 2^(31 - shift)),
+    still exactly real = m * 2^(shift - 31) up to rounding). Past
+    MAX_SHARED_SHIFT_LOSS bits the channels keep their own shifts.
+    """
+    pairs = [quantize_multiplier(r) for r in reals]
+    exponents = [e for m, e in pairs if m != 0]
+    if not exponents or max(exponents) - min(exponents) > MAX_SHARED_SHIFT_LOSS:
+        return [m for m, _ in pairs], [e for _, e in pairs]
+    shift = max(exponents)
+    return [int(round(math.ldexp(r, 31 - shift))) for r in reals], [shift] * len(reals)
+
+
 # --- softmax fixed-point helpers (CMSIS-NN's gemmlowp-derived code) ---------
 
 

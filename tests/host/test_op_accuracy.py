@@ -52,8 +52,27 @@ def int8(generator, shape) -> torch.Tensor:
 
 
 def per_channel(real: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    pairs = [qmath.quantize_multiplier(float(r)) for r in real]
-    return torch.tensor([m for m, _ in pairs], dtype=torch.int32), torch.tensor([s for _, s in pairs], dtype=torch.int32)
+    """Multipliers and shifts as the compiler makes them (one shared shift when cheap)."""
+    multipliers, shifts = qmath.quantize_multipliers([float(r) for r in real])
+    return torch.tensor(multipliers, dtype=torch.int32), torch.tensor(shifts, dtype=torch.int32)
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**16), channels=st.integers(1, 64), spread_bits=st.integers(0, 12))
+def test_shared_shift_multipliers_keep_each_channel_scale(seed, channels, spread_bits):
+    g = torch.Generator().manual_seed(seed)
+    reals = (torch.rand(channels, generator=g, dtype=torch.float64) * 2.0**-spread_bits + 2.0**-spread_bits) * 1e-3
+    reals[0] = 1e-3  # the spread reaches 2^spread_bits
+    multipliers, shifts = qmath.quantize_multipliers(reals.tolist())
+    own_shifts = [qmath.quantize_multiplier(r)[1] for r in reals.tolist()]
+    if max(own_shifts) - min(own_shifts) <= qmath.MAX_SHARED_SHIFT_LOSS:
+        assert set(shifts) == {max(own_shifts)}
+    else:
+        assert shifts == own_shifts
+    for real, m, shift in zip(reals.tolist(), multipliers, shifts):
+        assert 0 < m < 2**31
+        # At most MAX_SHARED_SHIFT_LOSS of the 31 bits lost: relative error below 2^-(31 - 1 - loss).
+        assert abs(m * 2.0 ** (shift - 31) / real - 1) <= 2.0 ** -(30 - qmath.MAX_SHARED_SHIFT_LOSS)
 
 
 def assert_within(actual: torch.Tensor, expected: torch.Tensor, lsb: int) -> None:

@@ -226,10 +226,10 @@ class LoweringContext:
         return self.call(aten.view.default, node, list(shape))
 
     def requant_params(self, real: torch.Tensor) -> tuple[Node, Node]:
-        """Per-channel Q31 multiplier and shift constants for real scales."""
-        pairs = [qmath.quantize_multiplier(float(r)) for r in real.flatten().tolist()]
-        multiplier = torch.tensor([m for m, _ in pairs], dtype=torch.int32)
-        shift = torch.tensor([s for _, s in pairs], dtype=torch.int32)
+        """Per-channel Q31 multiplier and shift constants for real scales (one shift if cheap: qmath)."""
+        multipliers, shifts = qmath.quantize_multipliers(real.flatten().tolist())
+        multiplier = torch.tensor(multipliers, dtype=torch.int32)
+        shift = torch.tensor(shifts, dtype=torch.int32)
         return self.add_constant(multiplier, "multiplier"), self.add_constant(shift, "shift")
 
     def int32_bias(self, bias_arg: object, scales: torch.Tensor) -> Node | None:
