@@ -12,20 +12,16 @@ from __future__ import annotations
 
 import sys
 import warnings
+from pathlib import Path
 
-import torch
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _models import CNN_MODELS, AUDIO_MODELS, calibration_split, load, quiet
+from _models import CNN_MODELS, AUDIO_MODELS, calibration_split, load, quiet  # noqa: E402
+from benchmarks.upstream.compile import lower_upstream  # noqa: E402
 
-# torchmcu target -> upstream CortexM member name.
-CPUS = {"cortex-m4": "M4", "cortex-m33": "M33", "cortex-m55": "M55"}
+CPUS = ("cortex-m4", "cortex-m33", "cortex-m55")
 # Graph nodes that are no kernel work: views, dim-order relabels, and scratch allocations.
 FREE_OPS = ("view_copy", "_clone_dim_order", "alloc")
-
-
-def _channels_last(value):
-    return value.to(memory_format=torch.channels_last) if isinstance(value, torch.Tensor) and value.dim() == 4 \
-        else value
 
 
 def _not_lowered(edge_program) -> list[str]:
@@ -43,30 +39,9 @@ def _not_lowered(edge_program) -> list[str]:
 
 def upstream_pte(name: str, target: str) -> tuple[int | None, list[str]]:
     """(.pte bytes, ops upstream left unlowered); bytes is None when any op stays unlowered."""
-    from executorch.backends.cortex_m.edge_compile_config import cortex_m_edge_compile_config
-    from executorch.backends.cortex_m.passes.cortex_m_pass_manager import CortexMPassManager
-    from executorch.backends.cortex_m.quantizer.quantizer import CortexMQuantizer
-    from executorch.backends.cortex_m.target_config import CortexM, CortexMTargetConfig
-    from executorch.exir import to_edge
-    from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_pt2e
-
     module = load(name)
-    model = module.model().eval().to(memory_format=torch.channels_last)
-    example = tuple(_channels_last(x) for x in module.example_inputs())
-    calibration = [tuple(_channels_last(x) for x in sample) for sample in calibration_split(module)[0]]
-    # As upstream's own test harness (backends/cortex_m/test/tester.py) runs it.
-    quantizer = CortexMQuantizer()
-    prepared = prepare_pt2e(torch.export.export(model, example, strict=True).module(check_guards=False), quantizer)
-    with torch.no_grad():
-        for sample in calibration:
-            prepared(*sample)
-    quantized = convert_pt2e(prepared)
-    edge = to_edge(torch.export.export(quantized, example, strict=True),
-                   compile_config=cortex_m_edge_compile_config())
-    config = CortexMTargetConfig(cpu=getattr(CortexM, CPUS[target]))
-    lowered = CortexMPassManager(edge.exported_program(), target_config=config).transform()
-    left = _not_lowered(lowered.graph_module)
-    edge._edge_programs["forward"] = lowered
+    edge = lower_upstream(module.model(), module.example_inputs(), calibration_split(module)[0], target)
+    left = _not_lowered(edge.exported_program().graph_module)
     pte = edge.to_executorch().buffer
     return (None if left else len(pte)), left
 

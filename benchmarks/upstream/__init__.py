@@ -5,8 +5,8 @@
     result = build_and_run(pte, "mps3/corstone300/an547", input_bytes(pte, example_inputs))
 """
 
-from benchmarks.upstream.compile import BOARD_CPU, compile_upstream, operators
+from benchmarks.upstream.compile import BOARD_CPU, compile_upstream, lower_upstream, operators
 from benchmarks.upstream.zephyr_build import BOARDS, UpstreamRun, build, build_and_run, input_bytes, instructions, run
 
 __all__ = ["BOARD_CPU", "BOARDS", "UpstreamRun", "build", "build_and_run", "compile_upstream", "input_bytes",
-           "instructions", "operators", "run"]
+           "instructions", "lower_upstream", "operators", "run"]

@@ -27,30 +27,38 @@ def _channels_last(value):
     return value
 
 
-def compile_upstream(model_file: str | Path, output: str | Path, cpu: str = "cortex-m55") -> Path:
-    """Writes the upstream Cortex-M program of `model_file` (a torchmcu model file) to `output`."""
+def lower_upstream(module, example: tuple, calibration: list[tuple], cpu: str = "cortex-m55"):
+    """Upstream's EdgeProgramManager for `module` after its Cortex-M passes, ready for to_executorch()."""
     import torch
     from executorch.backends.cortex_m.edge_compile_config import cortex_m_edge_compile_config
     from executorch.backends.cortex_m.passes.cortex_m_pass_manager import CortexMPassManager
     from executorch.backends.cortex_m.quantizer.quantizer import CortexMQuantizer
     from executorch.backends.cortex_m.target_config import CortexMTargetConfig
-    from executorch.exir import ExecutorchBackendConfig, to_edge_transform_and_lower
+    from executorch.exir import to_edge_transform_and_lower
     from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_pt2e
 
-    from torchmcu.model_file import load_model_file
-
-    loaded = load_model_file(model_file)
-    module = loaded.module.eval().to(memory_format=torch.channels_last)
-    example = tuple(_channels_last(x) for x in loaded.example_inputs)
+    module = module.eval().to(memory_format=torch.channels_last)
+    example = tuple(_channels_last(x) for x in example)
     with torch.no_grad():
         prepared = prepare_pt2e(torch.export.export(module, example).module(check_guards=False), CortexMQuantizer())
-        for sample in loaded.calibration or [example]:
+        for sample in calibration or [example]:
             prepared(*(_channels_last(x) for x in sample))
         quantized = convert_pt2e(prepared)
         exported = torch.export.export(quantized, example)
     edge = to_edge_transform_and_lower(exported, compile_config=cortex_m_edge_compile_config())
     target = CortexMTargetConfig.from_target_string(cpu)
     edge._edge_programs["forward"] = CortexMPassManager(edge.exported_program(), target_config=target).transform()
+    return edge
+
+
+def compile_upstream(model_file: str | Path, output: str | Path, cpu: str = "cortex-m55") -> Path:
+    """Writes the upstream Cortex-M program of `model_file` (a torchmcu model file) to `output`."""
+    from executorch.exir import ExecutorchBackendConfig
+
+    from torchmcu.model_file import load_model_file
+
+    loaded = load_model_file(model_file)
+    edge = lower_upstream(loaded.module, loaded.example_inputs, loaded.calibration, cpu)
     program = edge.to_executorch(config=ExecutorchBackendConfig(extract_delegate_segments=False))
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
