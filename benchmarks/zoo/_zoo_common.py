@@ -38,6 +38,23 @@ def reestimate_batch_norm(module: nn.Module, samples: list[tuple[torch.Tensor, .
     return module.eval()
 
 
+def image_classifier(build, size: int):
+    """A zoo model file's example_inputs, calibration_data and model for the image classifier that
+    `build()` makes (random weights, seeded), on `size` x `size` RGB images."""
+
+    def example_inputs():
+        return (images(1, size, seed=1)[0],)
+
+    def calibration_data():
+        return [(x,) for x in images(CALIBRATION_SAMPLES, size, seed=2)]
+
+    def model():
+        torch.manual_seed(0)
+        return reestimate_batch_norm(build(), calibration_data())
+
+    return example_inputs, calibration_data, model
+
+
 def import_torchvision():
     """torchvision, also where its compiled ops cannot load (a CUDA wheel next to a CPU-only torch):
     the model definitions are plain Python and need none of them."""

@@ -1,20 +1,6 @@
 """MobileNetV3-Small (Howard et al., 2019) from torchvision 0.28, random weights, 96x96 RGB input, 10 classes."""
 
-import torch
+from _zoo_common import image_classifier, import_torchvision
 
-from _zoo_common import CALIBRATION_SAMPLES, images, import_torchvision, reestimate_batch_norm
-
-SIZE = 96
-
-
-def example_inputs():
-    return (images(1, SIZE, seed=1)[0],)
-
-
-def calibration_data():
-    return [(x,) for x in images(CALIBRATION_SAMPLES, SIZE, seed=2)]
-
-
-def model():
-    torch.manual_seed(0)
-    return reestimate_batch_norm(import_torchvision().models.mobilenet_v3_small(num_classes=10), calibration_data())
+example_inputs, calibration_data, model = image_classifier(
+    lambda: import_torchvision().models.mobilenet_v3_small(num_classes=10), size=96)

@@ -1,21 +1,6 @@
 """MobileNetV4-Conv-Small (Qin et al., 2024) from timm, random weights, 96x96 RGB input, 10 classes."""
 
-import torch
+from _zoo_common import image_classifier, import_timm
 
-from _zoo_common import CALIBRATION_SAMPLES, images, import_timm, reestimate_batch_norm
-
-SIZE = 96
-
-
-def example_inputs():
-    return (images(1, SIZE, seed=1)[0],)
-
-
-def calibration_data():
-    return [(x,) for x in images(CALIBRATION_SAMPLES, SIZE, seed=2)]
-
-
-def model():
-    torch.manual_seed(0)
-    return reestimate_batch_norm(import_timm().create_model("mobilenetv4_conv_small", pretrained=False, num_classes=10),
-                                 calibration_data())
+example_inputs, calibration_data, model = image_classifier(
+    lambda: import_timm().create_model("mobilenetv4_conv_small", pretrained=False, num_classes=10), size=96)
