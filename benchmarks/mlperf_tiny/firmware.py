@@ -8,16 +8,12 @@ loop of exactly 2,000,000 instructions; `measure` checks that reading before tru
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from tests.target.harness import MACHINES, Machine
-from tests.zephyr.zephyr_workspace import FINAL_LINE, build_root, west_build, zephyr_env
+from tests.zephyr.zephyr_workspace import FINAL_LINE, build_root, read_until_verdict, west_build
 
 HERE = Path(__file__).resolve().parent
 APP = HERE / "app"
@@ -78,21 +74,7 @@ def run_qemu(board: str, elf: Path, timeout_s: float = 900) -> str:
     """The app's console output under QEMU -icount shift=0, up to its verdict line."""
     command = ["qemu-system-arm", *BOARDS[board].qemu, "-nographic", "-vga", "none", "-icount", "shift=0",
                "-kernel", str(elf)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                               text=True, env=zephyr_env(), start_new_session=True)
-    output, deadline = "", time.monotonic() + timeout_s
-    try:
-        while time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if not line and process.poll() is not None:
-                break
-            output += line
-            if re.search(FINAL_LINE, output):
-                break
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    return output
+    return read_until_verdict(command, timeout_s)
 
 
 def inference_instructions(board: str, name: str, output: str) -> int | None:

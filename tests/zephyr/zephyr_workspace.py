@@ -92,8 +92,14 @@ def run_in_qemu(directory: Path, timeout_s: float = 600) -> str:
     """`west build -t run_qemu` until the sample prints its last word (QEMU never exits by itself).
     run_qemu, not run: `run` starts a board's first emulator, which for mps3/corstone300/an547 is QEMU
     in Zephyr 4.1 but Arm's FVP in newer releases (Zephyr's current mps3 board documentation)."""
-    process = subprocess.Popen(["west", "build", "-d", str(directory), "-t", "run_qemu"], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, env=zephyr_env(), start_new_session=True)
+    return read_until_verdict(["west", "build", "-d", str(directory), "-t", "run_qemu"], timeout_s)
+
+
+def read_until_verdict(command: list[str], timeout_s: float) -> str:
+    """The console output of `command` (an emulator, which never exits by itself) up to the sample's last
+    word, or up to `timeout_s`; then the emulator's whole process group is killed."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                               text=True, env=zephyr_env(), start_new_session=True)
     output, deadline = "", time.monotonic() + timeout_s
     try:
         while time.monotonic() < deadline:
@@ -104,7 +110,7 @@ def run_in_qemu(directory: Path, timeout_s: float = 600) -> str:
             if re.search(FINAL_LINE, output):
                 break
     finally:
-        os.killpg(process.pid, signal.SIGKILL)  # QEMU runs in the group ninja started
+        os.killpg(process.pid, signal.SIGKILL)  # QEMU may run in a group ninja started
         process.wait()
     return output
 

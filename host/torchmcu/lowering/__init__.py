@@ -213,7 +213,7 @@ class LoweringContext:
     def call(self, op, *args) -> Node:
         node = self.graph.call_function(op, tuple(args))
         with self.fake_mode:
-            node.meta["val"] = op(*[_fake(a) for a in args])
+            node.meta["val"] = op(*[fake_value(a) for a in args])
         return node
 
     def to_nhwc(self, node: Node) -> Node:
@@ -244,11 +244,12 @@ class LoweringContext:
         return self.add_constant(quantized.to(torch.int32), "bias")
 
 
-def _fake(arg):
+def fake_value(arg):
+    """The fake tensor(s) behind a node argument, for shape propagation through a new call."""
     if isinstance(arg, Node):
         return arg.meta["val"]
     if isinstance(arg, (list, tuple)):
-        return type(arg)(_fake(a) for a in arg)
+        return type(arg)(fake_value(a) for a in arg)
     return arg
 
 

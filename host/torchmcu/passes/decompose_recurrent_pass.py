@@ -20,7 +20,7 @@ import torch
 from torch.fx import GraphModule, Node
 from torch.fx.passes.infra.pass_base import PassBase, PassResult
 
-from torchmcu.lowering import constant_value
+from torchmcu.lowering import constant_value, fake_value
 
 aten = torch.ops.aten
 
@@ -40,7 +40,7 @@ class _Builder:
     def call(self, op, *args) -> Node:
         node = self.graph.call_function(op, tuple(args))
         with self.fake_mode:
-            node.meta["val"] = op(*[_fake(a) for a in args])
+            node.meta["val"] = op(*[fake_value(a) for a in args])
         node.meta["stack_trace"] = self.anchor.meta.get("stack_trace")
         return node
 
@@ -53,14 +53,6 @@ class _Builder:
 
     def linear(self, x: Node, weight: Node, bias: Node | None) -> Node:
         return self.call(aten.linear.default, x, weight, bias)
-
-
-def _fake(arg):
-    if isinstance(arg, Node):
-        return arg.meta["val"]
-    if isinstance(arg, (list, tuple)):
-        return type(arg)(_fake(a) for a in arg)
-    return arg
 
 
 class _Layer:
