@@ -43,7 +43,7 @@ def model() -> nn.Module:
     return EncoderBlock().eval()
 
 
-def _token_sequences(count: int, seed: int) -> list[torch.Tensor]:
+def token_sequences(count: int, seed: int) -> list[torch.Tensor]:
     """Token embeddings as a block sees them: unit-scale random embeddings (a vocabulary lookup) plus the
     sinusoidal position encoding of the paper, so neighbouring tokens share structure."""
     g = torch.Generator().manual_seed(seed)
@@ -61,8 +61,8 @@ def _token_sequences(count: int, seed: int) -> list[torch.Tensor]:
 
 
 def example_inputs() -> tuple[torch.Tensor, ...]:
-    return (_token_sequences(1, seed=100)[0],)
+    return (token_sequences(1, seed=100)[0],)
 
 
 def calibration_data() -> list[tuple[torch.Tensor, ...]]:
-    return [(sequence,) for sequence in _token_sequences(12, seed=101)]
+    return [(sequence,) for sequence in token_sequences(12, seed=101)]
