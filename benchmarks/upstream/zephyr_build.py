@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO), str(REPO / "host")]
 
-from tests.zephyr.zephyr_workspace import build_root, zephyr_env  # noqa: E402
+from tests.zephyr.zephyr_workspace import build_root, read_until_verdict, zephyr_env  # noqa: E402
 from torchmcu.report.components import component_size, non_program_flash  # noqa: E402
 
 APP = Path(__file__).resolve().parent / "zephyr_app"
@@ -122,20 +121,7 @@ def qemu_console(elf: str | Path, board: str, last_line: str, timeout_s: float =
     spec = BOARDS[board]
     command = ["qemu-system-arm", "-machine", spec.machine, "-cpu", spec.cpu, "-nographic", "-vga", "none",
                "-monitor", "none", "-icount", "shift=0", "-kernel", str(elf)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    timer = threading.Timer(timeout_s, process.kill)
-    timer.start()
-    lines = []
-    try:
-        for line in process.stdout:
-            lines.append(line.rstrip())
-            if re.search(last_line, line) or "FATAL ERROR" in line:
-                break
-    finally:
-        timer.cancel()
-        process.kill()
-        process.wait()
-    return "\n".join(lines)
+    return read_until_verdict(command, timeout_s, rf"{last_line}|FATAL ERROR")
 
 
 def run(elf: str | Path, board: str) -> tuple[int, list[bytes], int, int]:

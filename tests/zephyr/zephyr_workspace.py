@@ -95,9 +95,10 @@ def run_in_qemu(directory: Path, timeout_s: float = 600) -> str:
     return read_until_verdict(["west", "build", "-d", str(directory), "-t", "run_qemu"], timeout_s)
 
 
-def read_until_verdict(command: list[str], timeout_s: float) -> str:
-    """The console output of `command` (an emulator, which never exits by itself) up to the sample's last
-    word, or up to `timeout_s`; then the emulator's whole process group is killed."""
+def read_until_verdict(command: list[str], timeout_s: float, final_line: str = FINAL_LINE) -> str:
+    """The console output of `command` (an emulator, which never exits by itself) up to the firmware's last
+    word (`final_line`, a sample's verdict by default), or up to `timeout_s`; then the emulator's whole
+    process group is killed."""
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                text=True, env=zephyr_env(), start_new_session=True)
     output, deadline = "", time.monotonic() + timeout_s
@@ -107,7 +108,7 @@ def read_until_verdict(command: list[str], timeout_s: float) -> str:
             if not line and process.poll() is not None:
                 break
             output += line
-            if re.search(FINAL_LINE, output):
+            if re.search(final_line, output):
                 break
     finally:
         os.killpg(process.pid, signal.SIGKILL)  # QEMU may run in a group ninja started
