@@ -13,10 +13,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-try:  # imported as benchmarks.zoo.gru_kws
-    from ._kws_features import CLASSES, COEFFICIENTS, mfcc_clips
-except ImportError:  # loaded from its path by the torchmcu CLI, which puts this folder on sys.path
-    from _kws_features import CLASSES, COEFFICIENTS, mfcc_clips
+from _kws_features import CLASSES, COEFFICIENTS, mfcc_clips  # this folder is on sys.path (CLI, zoo.py)
 
 CONV_CHANNELS, HIDDEN = 32, 64
 

@@ -101,6 +101,7 @@ def test_linear_keeps_per_channel_scales_only_where_they_gain_a_decibel():
     model = nn.Sequential(nn.Linear(16, 6), nn.ReLU(), nn.Linear(6, 4)).eval()
     with torch.no_grad():
         model[0].weight.copy_(torch.full((6, 16), 0.1) * torch.tensor([1.0, 2, 4, 8, 1, 1]).view(-1, 1))
+        model[2].weight.copy_(torch.full((4, 6), 0.2) * torch.tensor([1.0, -1.0]).repeat(12).view(4, 6))
     generator = torch.Generator().manual_seed(0)
     calibration = [(torch.randn(1, 16, generator=generator),) for _ in range(4)]
     with warnings.catch_warnings():

@@ -9,7 +9,6 @@ child process (this file's __main__) reading the programs, inputs and expected o
 from __future__ import annotations
 
 import functools
-import importlib
 import json
 import os
 import subprocess
@@ -29,15 +28,21 @@ TARGET = "cortex-m3"
 MIN_SQNR_DB = 25.0
 
 
-def _evaluation_clips() -> list:
-    from benchmarks.zoo._kws_features import mfcc_clips
+def _zoo_file(name: str):
+    """A file of benchmarks/zoo/ (imported here, not at the top: the CMSIS-NN child runs this file as a script)."""
+    from tests.zoo.zoo_benchmark import zoo
 
+    return zoo().load(name)
+
+
+def _evaluation_clips() -> list:
+    mfcc_clips = _zoo_file("_kws_features").mfcc_clips
     return [(clip,) for clip in mfcc_clips(4, seed=202)]  # not the calibration clips
 
 
 @functools.lru_cache(maxsize=None)
 def _program(name: str):
-    module = importlib.import_module(f"benchmarks.zoo.{name}")
+    module = _zoo_file(name)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         program = compile_model(module.model(), module.example_inputs(), target=TARGET,
