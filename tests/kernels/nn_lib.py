@@ -128,7 +128,7 @@ def library(backend: str = "portable", selection_header: str | None = None) -> c
     does (kernels/nn/common/selection.h); None builds every kernel and fallback, as the host build."""
     if backend == "cmsis_nn" and cmsis_nn_path() is None:
         raise RuntimeError("the cmsis_nn backend needs CMSIS_NN_PATH to name a CMSIS-NN checkout")
-    digest = hashlib.sha256(backend.encode())
+    digest = hashlib.sha256(backend.encode() + b"-Bsymbolic")
     digest.update((selection_header or "").encode())
     headers = sorted((REPO / "kernels" / "include").rglob("*.h")) + sorted(NN.rglob("*.h"))
     if backend == "cmsis_nn":
@@ -156,8 +156,10 @@ def library(backend: str = "portable", selection_header: str | None = None) -> c
         with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 1) as pool:
             objects = list(pool.map(compile_one, sources(backend) + [HARNESS / "dispatch.c"]))
         temporary = so.with_suffix(".tmp")
-        subprocess.run(["gcc", "-shared", *objects, "-lm", "-o", str(temporary)], check=True, capture_output=True,
-                       text=True)
+        # -Bsymbolic: the library's calls bind to its own kernels. Without it, a torchmcu host runtime loaded
+        # RTLD_GLOBAL earlier in the process (torchmcu.native) would interpose its tmcu_* functions.
+        subprocess.run(["gcc", "-shared", "-Wl,-Bsymbolic", *objects, "-lm", "-o", str(temporary)], check=True,
+                       capture_output=True, text=True)
         temporary.rename(so)
         for obj in objects:
             Path(obj).unlink()
