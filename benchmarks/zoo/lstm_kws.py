@@ -8,37 +8,8 @@ to 12 classes (10 words, silence, unknown). Random weights (PyTorch's default
 initialisation, seeded); no BatchNorm to re-estimate.
 """
 
-from __future__ import annotations
-
-import torch
 from torch import nn
 
-from _kws_features import CLASSES, COEFFICIENTS, mfcc_clips  # this folder is on sys.path (CLI, zoo.py)
+from _kws_features import crnn_model_file  # this folder is on sys.path (CLI, zoo.py)
 
-CONV_CHANNELS, HIDDEN = 32, 64
-
-
-class LstmKws(nn.Module):
-    def __init__(self) -> None:
-        super().__init__()
-        self.conv = nn.Conv1d(COEFFICIENTS, CONV_CHANNELS, kernel_size=4, stride=3)
-        self.lstm = nn.LSTM(CONV_CHANNELS, HIDDEN, batch_first=True)
-        self.classifier = nn.Linear(HIDDEN, CLASSES)
-
-    def forward(self, features: torch.Tensor) -> torch.Tensor:
-        steps = torch.relu(self.conv(features.transpose(1, 2))).transpose(1, 2)
-        sequence, _ = self.lstm(steps)
-        return self.classifier(sequence[:, -1])
-
-
-def model() -> nn.Module:
-    torch.manual_seed(0)
-    return LstmKws().eval()
-
-
-def example_inputs() -> tuple[torch.Tensor, ...]:
-    return (mfcc_clips(1, seed=100)[0],)
-
-
-def calibration_data() -> list[tuple[torch.Tensor, ...]]:
-    return [(clip,) for clip in mfcc_clips(16, seed=101)]
+model, example_inputs, calibration_data = crnn_model_file(nn.LSTM)
