@@ -1,4 +1,4 @@
-"""Keyword-spotting features for the recurrent zoo models: 25 frames x 10 MFCCs, normalised.
+"""Keyword-spotting features (25 frames x 10 MFCCs, normalised) and the CRNN model of the recurrent zoo files.
 
 The LSTM/GRU keyword spotters of "Hello Edge" (Zhang et al., 2017; ARM-software/ML-KWS-for-MCU)
 read 1 s of audio as 25 frames (40 ms window, 40 ms stride) of 10 MFCCs, mean/variance-normalised
