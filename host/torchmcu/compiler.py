@@ -217,7 +217,7 @@ def to_program(graph: GraphModule, example_inputs: tuple, target: Target, sizer)
 
     from torchmcu.arena_planner import plan_arena
     from torchmcu.record import METHOD_NAME, record_for
-    from torchmcu.share_values import share_scalar_values
+    from torchmcu.compact_program import compact_program
 
     exported = torch.export.export(graph, example_inputs, strict=False)
     record = record_for(target, sizer.SIZING_SOURCE, sizer.sizing_version())
@@ -232,7 +232,7 @@ def to_program(graph: GraphModule, example_inputs: tuple, target: Target, sizer)
         from torchmcu.integrity import add_trailer
 
         # The CRC trailer seals the final bytes, so it is added last.
-        return add_trailer(share_scalar_values(edge.to_executorch(
+        return add_trailer(compact_program(edge.to_executorch(
             ExecutorchBackendConfig(
                 # Inputs and outputs live in the arena too: one buffer holds everything.
                 memory_planning_pass=MemoryPlanningPass(

@@ -1,4 +1,4 @@
-"""Share equal scalar arguments in a serialized program: the .pte holds each distinct one once.
+"""Share equal scalar arguments in a program: the .pte holds each distinct one once.
 
 ExecuTorch's emitter gives every scalar argument of every kernel call its own
 value (and an int list one value per element), so a conv's stride, padding,
@@ -10,7 +10,6 @@ number or the same constant (e.g. the one multiplier of per-tensor layers).
 
 from __future__ import annotations
 
-from executorch.exir._serialize._program import deserialize_pte_binary, serialize_pte_binary
 from executorch.exir.schema import (
     Bool,
     BoolList,
@@ -62,7 +61,12 @@ def _written_values(plan: ExecutionPlan) -> set[int]:
     return written
 
 
-def _share_plan_values(plan: ExecutionPlan) -> None:
+def share_plan_values(plan: ExecutionPlan) -> None:
+    """Store each distinct read-only scalar (or list) or constant-tensor value of `plan` once.
+
+    Expects: IntList items that name earlier values (as ExecuTorch emits them).
+    Leaves: the same instructions, tensors and constants.
+    """
     written = _written_values(plan)
     new_index: dict[int, int] = {}
     kept: list[EValue] = []
@@ -99,17 +103,4 @@ def _share_plan_values(plan: ExecutionPlan) -> None:
                 call.cond_value_index = new_index[call.cond_value_index]
             elif isinstance(call, FreeCall):
                 call.value_index = new_index[call.value_index]
-
-
-def share_scalar_values(pte: bytes) -> bytes:
-    """The same program with equal read-only scalar, scalar-list and constant-tensor values stored once per method.
-
-    Expects: a program whose IntList items name earlier values (as ExecuTorch
-    emits them). Leaves: the same instructions, tensors and constants; each
-    distinct read-only scalar (or list) or constant tensor value once per method.
-    """
-    pte_file = deserialize_pte_binary(pte)
-    for plan in pte_file.program.execution_plan:
-        _share_plan_values(plan)
-    return bytes(serialize_pte_binary(pte_file))
 

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 import torch
-from executorch.exir._serialize._program import deserialize_pte_binary
+from executorch.exir._serialize._program import _ExtendedHeader, deserialize_pte_binary
 from executorch.exir.schema import Int, IntList, KernelCall, Tensor, TensorList
 from torch import nn
 
 from tests.host.conftest import compiled_model
 from tests.models import ALL_MODELS
+from torchmcu.compact_program import SEGMENT_ALIGNMENT
 from torchmcu.compiler import compile as compile_model
 from torchmcu.model_file import load_model_file
 from torchmcu.passes import RemoveUnusedConstantsPass
@@ -132,3 +133,15 @@ def test_each_distinct_scalar_argument_is_stored_once():
     lists = [tuple(v.val.items) for v in forward.values if isinstance(v.val, IntList)]
     assert ints and len(ints) == len(set(ints))
     assert lists and len(lists) == len(set(lists))
+
+
+def test_the_program_holds_no_pytree_specs_and_no_segment_padding():
+    """No pytree specs (the runtime never reads them) and no padding before the constant segment
+    beyond its 16-byte alignment (torchmcu.compact_program)."""
+    pte = sample_program(SAMPLES[0]).pte
+    program = deserialize_pte_binary(pte).program
+    assert [(plan.container_meta_type.encoded_inp_str, plan.container_meta_type.encoded_out_str)
+            for plan in program.execution_plan] == [("", "")] * len(program.execution_plan)
+    header = _ExtendedHeader.from_bytes(pte[8:])
+    assert header.segment_base_offset % SEGMENT_ALIGNMENT == 0
+    assert header.segment_base_offset - header.program_size < SEGMENT_ALIGNMENT
