@@ -6,6 +6,7 @@ reader uses the names to tell scratch arguments from inputs.
 """
 
 ARGUMENT_NAMES: dict[str, tuple[str, ...]] = {
+    'adaptive_pool2d': ('input', 'output_size', 'average'),
     'add': ('input1', 'input2', 'input1_offset', 'input1_multiplier', 'input1_shift', 'input2_offset', 'input2_multiplier', 'input2_shift', 'left_shift', 'output_offset', 'output_multiplier', 'output_shift', 'activation_min', 'activation_max'),
     'avg_pool2d': ('input', 'kernel_size', 'stride', 'padding', 'activation_min', 'activation_max', 'scratch'),
     'batch_matmul': ('lhs', 'rhs', 'lhs_offset', 'rhs_offset', 'output_offset', 'multiplier', 'shift', 'activation_min', 'activation_max', 'scratch'),
@@ -22,6 +23,7 @@ ARGUMENT_NAMES: dict[str, tuple[str, ...]] = {
     'minimum': ('input1', 'input2'),
     'mul': ('input1', 'input2', 'input1_offset', 'input2_offset', 'output_offset', 'output_multiplier', 'output_shift', 'activation_min', 'activation_max'),
     'pad': ('input', 'pre_pad', 'post_pad', 'pad_value'),
+    'prelu': ('input', 'negative_multiplier', 'negative_shift', 'input_offset', 'output_offset', 'positive_multiplier', 'positive_shift'),
     'quantize_per_tensor': ('input', 'scale', 'zero_point'),
     'reduce_extremum': ('input', 'dims', 'largest'),
     'reduce_sum': ('input', 'dims', 'input_offset', 'output_offset', 'multiplier', 'shift'),
@@ -29,6 +31,7 @@ ARGUMENT_NAMES: dict[str, tuple[str, ...]] = {
     'softmax': ('input', 'multiplier', 'shift', 'diff_min'),
     'transpose': ('input', 'perm'),
     'transpose_conv2d': ('input', 'weight', 'bias', 'stride', 'padding', 'output_padding', 'input_offset', 'output_offset', 'multiplier', 'shift', 'activation_min', 'activation_max', 'scratch', 'reverse_scratch'),
+    'upsample_bilinear2d': ('input', 'output_size', 'align_corners'),
 }
 
 

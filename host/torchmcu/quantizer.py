@@ -8,7 +8,8 @@
   instead: one multiplier and shift instead of one per output feature;
 * fused patterns: conv/linear (+ relu/relu6/hardtanh/clamp), add (+relu), mul;
 * pass-through ops share their input's qparams (view/reshape/flatten/permute/
-  transpose/max_pool/avg_pool/mean/dropout/relu/hardtanh/clamp/pad/min/max),
+  transpose/max_pool/avg_pool/adaptive pools/bilinear upsampling/mean/dropout/relu/hardtanh/clamp/
+  pad/min/max),
   so they lower to pure data movement (or nothing);
 * softmax output is fixed to scale 1/256, zero point -128 (CMSIS-NN's choice);
 * elementwise activations (sigmoid, tanh, hardswish, ...) get their own
@@ -115,7 +116,11 @@ SHARED_QPARAM_OPS = {
     aten.minimum.default, aten.maximum.default, aten.t.default,
     aten.mean.default, aten.amax.default, aten.amin.default, aten.dropout_.default,
     aten.slice.Tensor, aten.select.int, aten.upsample_nearest2d.vec, aten.upsample_nearest2d.default,
+    aten.upsample_bilinear2d.vec, aten.upsample_bilinear2d.default,
+    aten.alias.default,  # a slice that keeps everything (timm's GhostModule: out[:, :out_chs])
 } | ACTIVATION_TAILS
+# Pools that also return indices: the values (getitem 0) share the input's qparams.
+POOLS_WITH_INDICES = {aten.adaptive_max_pool2d.default, aten.adaptive_max_pool1d.default}
 # A sum's range grows with its count: it gets its own output observer.
 SUM_OPS = {aten.sum.dim_IntList, aten.sum.default}
 # gamma and beta stay float constants; the lowering folds them into the requantization.
@@ -201,6 +206,8 @@ class TorchMcuQuantizer(Quantizer):
                 self._annotate_concat(node)
             elif node.target in SPLITTING_OPS:
                 self._annotate_split(node)
+            elif node.target in POOLS_WITH_INDICES:
+                self._annotate_split(node, parts=(0,))
         return model
 
     def validate(self, model: torch.fx.GraphModule) -> None:
@@ -259,13 +266,14 @@ class TorchMcuQuantizer(Quantizer):
             inputs.setdefault(other, shared)
         _annotate(node, inputs, shared)
 
-    def _annotate_split(self, node: Node) -> None:
+    def _annotate_split(self, node: Node, parts: tuple[int, ...] | None = None) -> None:
+        """Every getitem of `node` (or those reading `parts`) shares the input's qparams."""
         first = node.args[0]
         if not _is_float_activation(first):
             return
         _annotate(node, {first: _input_spec(first)}, None)
         for part in node.users:
-            if is_getitem(part):
+            if is_getitem(part) and (parts is None or part.args[1] in parts):
                 _annotate(part, {}, SharedQuantizationSpec((first, node)))
 
 

@@ -186,7 +186,8 @@ def elementwise_case(rng, op: str, shapes=None) -> Case:
 
 
 def pool(rng, op: str, isa: str, input_nhwc, kernel_hw, stride, pad, label: str = "") -> Case:
-    """Average or max pooling; `stride` and `pad` are one int for both axes or an (h, w) pair."""
+    """Average or max pooling; `stride` and `pad` are one int for both axes or an (h, w) pair; `pad` may
+    also be [top, left, bottom, right] (the kernel takes top/left, bottom/right only size the output)."""
     kh, kw = kernel_hw
     c = input_nhwc[3]
     stride_hw = [stride] * 2 if isinstance(stride, int) else [int(v) for v in stride]
@@ -195,7 +196,7 @@ def pool(rng, op: str, isa: str, input_nhwc, kernel_hw, stride, pad, label: str 
     act_min, act_max = sorted(int(v) for v in rng.integers(-128, 128, 2))
     fn = ops.avg_pool2d if op == "avg_pool2d" else ops.max_pool2d
     expected = fn(t(x), [kh, kw], stride_hw, pad_hw, act_min, act_max).numpy()
-    params = [kh, kw, *stride_hw, *pad_hw, act_min, act_max, *x.shape, *expected.shape]
+    params = [kh, kw, *stride_hw, *pad_hw[:2], act_min, act_max, *x.shape, *expected.shape]
     buffers = [(ROLE_INPUT, x), (ROLE_OUTPUT, expected.nbytes)]
     if op == "avg_pool2d":
         buffers.append((ROLE_SCRATCH, scratch_sizes.avg_pool2d_scratch_bytes(isa, output_w=expected.shape[2],
@@ -207,6 +208,9 @@ def pool_case(rng, op: str, isa: str) -> Case:
     kh, kw, stride = (int(v) for v in rng.integers(1, 4, 3))
     pad = int(rng.integers(0, min(kh, kw)))
     input_nhwc = (1, int(rng.integers(kh, 9)), int(rng.integers(kw, 9)), int(rng.integers(1, 9)))
+    if op == "max_pool2d":
+        # ceil_mode: extra bottom/right padding, every window still holding an input element.
+        pad = (pad, pad, pad + int(rng.integers(0, kh - pad)), pad + int(rng.integers(0, kw - pad)))
     return pool(rng, op, isa, input_nhwc, (kh, kw), stride, pad)
 
 
@@ -313,6 +317,47 @@ def cat_case(rng) -> Case:
                 f"cat {a.shape} {b.shape} axis {axis}")
 
 
+def adaptive_pool2d_case(rng) -> Case:
+    """Adaptive average or max pooling to a random output size (uneven, overlapping, or 1-wide windows)."""
+    x = _int8(rng, (int(rng.integers(1, 3)), *(int(v) for v in rng.integers(1, 10, 2)), int(rng.integers(1, 6))))
+    output_size = [int(rng.integers(1, x.shape[1] + 3)), int(rng.integers(1, x.shape[2] + 3))]
+    average = int(rng.integers(0, 2))
+    expected = ops.adaptive_pool2d(t(x), output_size, average).numpy()
+    return Case("adaptive_pool2d", [*x.shape, *expected.shape, average],
+                [(ROLE_INPUT, x), (ROLE_OUTPUT, expected.nbytes)], [expected],
+                f"adaptive_pool2d {x.shape}->{expected.shape} average={average}")
+
+
+def upsample_bilinear2d_case(rng) -> Case:
+    """Bilinear resize by a whole factor or to a random size, half-pixel or align_corners."""
+    x = _int8(rng, (int(rng.integers(1, 3)), *(int(v) for v in rng.integers(1, 7, 2)), int(rng.integers(1, 6))))
+    if rng.integers(0, 2):
+        output_size = [int(s * f) for s, f in zip(x.shape[1:3], rng.integers(1, 4, 2))]
+    else:
+        output_size = [int(v) for v in rng.integers(1, 13, 2)]
+    align_corners = int(rng.integers(0, 2))
+    expected = ops.upsample_bilinear2d(t(x), output_size, align_corners).numpy()
+    return Case("upsample_bilinear2d", [*x.shape, *expected.shape, align_corners],
+                [(ROLE_INPUT, x), (ROLE_OUTPUT, expected.nbytes)], [expected],
+                f"upsample_bilinear2d {x.shape}->{expected.shape} align_corners={align_corners}")
+
+
+def prelu_case(rng) -> Case:
+    """PReLU with a random slope (either sign, or 0) per channel folded into the negative multipliers."""
+    rows, channels = int(rng.integers(1, 6)), int(rng.integers(1, 17))
+    x = _int8(rng, (rows, channels))
+    pairs = [qmath.quantize_multiplier(float(v)) for v in rng.uniform(0.0, 2.0, channels)]
+    signs = rng.choice([-1, 0, 1], channels)
+    multiplier = np.array([m * int(sign) for (m, _), sign in zip(pairs, signs)], np.int32)
+    shift = np.array([s for _, s in pairs], np.int32)
+    positive_multiplier, positive_shift = qmath.quantize_multiplier(float(rng.uniform(0.1, 2.0)))
+    in_off, out_off = int(rng.integers(-127, 129)), int(rng.integers(-128, 128))
+    expected = ops.prelu(t(x), t(multiplier), t(shift), in_off, out_off, positive_multiplier, positive_shift).numpy()
+    return Case("prelu", [rows, channels, in_off, out_off, positive_multiplier, positive_shift],
+                [(ROLE_INPUT, x), (ROLE_INPUT, multiplier), (ROLE_INPUT, shift), (ROLE_OUTPUT, expected.nbytes)],
+                [expected], f"prelu {x.shape}")
+
+
 def log_softmax_case(rng) -> Case:
     """Log-softmax over rows, tables for random input and output scales."""
     from torchmcu.ops import log_softmax as log_softmax_op
@@ -390,4 +435,5 @@ def all_cases(isa: str, seed: int = 0, per_op: int = 12) -> list[Case]:
         cases += quantize_cases(rng)
         cases += reduction_cases(rng) + [layer_norm_case(rng), log_softmax_case(rng)]
         cases += [slice_case(rng), cat_case(rng), elementwise_case(rng, "sub")]
+        cases += [adaptive_pool2d_case(rng), upsample_bilinear2d_case(rng), prelu_case(rng)]
     return cases

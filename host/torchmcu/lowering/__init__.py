@@ -80,6 +80,7 @@ def lowering_for(target: object) -> LoweringFunction | None:
 def _load_lowerings() -> None:
     from torchmcu.lowering import (  # noqa: F401  (registration on import)
         activations,
+        adaptive_pooling,
         concatenation,
         conv,
         data_movement,
@@ -89,6 +90,7 @@ def _load_lowerings() -> None:
         matmul,
         normalization,
         pooling,
+        prelu,
         reduction,
         resampling,
         slicing,

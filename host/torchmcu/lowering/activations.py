@@ -1,7 +1,7 @@
 """Elementwise activations -> torchmcu::lut (a 256-entry table built here).
 
 Covers sigmoid, tanh, hardswish, hardsigmoid, gelu, silu, mish, elu,
-leaky_relu, PReLU with one slope, neg, abs, division by a constant, and
+leaky_relu, PReLU with one slope (lowering/prelu.py hands it over), neg, abs, division by a constant, and
 relu / relu6 / hardtanh / clamp when they could not fuse into the op before them.
 """
 
@@ -55,8 +55,6 @@ def _function_of(ctx: LoweringContext, node: Node):
         return lambda x: x / divisor
     if node.target == aten.prelu.default:
         slopes = ctx.constant(node.args[1])
-        if slopes.numel() != 1:
-            raise NotLowerable(f"PReLU with {slopes.numel()} slopes (one shared slope only)")
         slope = float(slopes.item())
         return lambda x: torch.where(x >= 0, x, slope * x)
     low = node.args[1] if len(node.args) > 1 else None
@@ -66,7 +64,7 @@ def _function_of(ctx: LoweringContext, node: Node):
 
 _PARAMETRIC = (aten.gelu.default, aten.hardtanh.default, aten.hardtanh_.default, aten.clamp.default,
                aten.leaky_relu.default, aten.leaky_relu_.default, aten.elu.default, aten.elu_.default,
-               aten.div.Tensor, aten.div_.Tensor, aten.prelu.default)
+               aten.div.Tensor, aten.div_.Tensor)
 
 
 @register_lowering(*_FUNCTIONS, *_PARAMETRIC)

@@ -18,6 +18,7 @@ def _shared_input(ctx: LoweringContext, arg):
 @register_lowering(
     aten.view.default, aten.reshape.default, aten.flatten.using_ints, aten.squeeze.dim, aten.squeeze.dims,
     aten.unsqueeze.default, aten.contiguous.default, aten.clone.default, aten.dropout.default, aten.dropout_.default,
+    aten.alias.default,
 )
 def lower_view(ctx: LoweringContext, node: Node) -> Node:
     x = _shared_input(ctx, node.args[0])

@@ -12,6 +12,7 @@ import operator
 from torch.fx import Node
 
 from torchmcu.lowering import LoweringContext, NotLowerable, aten, mcu, register_lowering, shape_of
+from torchmcu.lowering.adaptive_pooling import ADAPTIVE_MAX_POOLS, lower_adaptive_max_pool_values
 from torchmcu.lowering.data_movement import _shared_input
 from torchmcu.ops import named_args
 
@@ -54,6 +55,8 @@ def lower_select(ctx: LoweringContext, node: Node) -> Node:
 @register_lowering(operator.getitem)
 def lower_split_part(ctx: LoweringContext, node: Node) -> Node:
     source, index = node.args
+    if isinstance(source, Node) and source.target in ADAPTIVE_MAX_POOLS:
+        return lower_adaptive_max_pool_values(ctx, node)
     if not (isinstance(source, Node) and source.target in SPLITTING_OPS):
         raise NotLowerable(f"a part of {getattr(source, 'target', source)} (split, chunk and unbind only)")
     args = named_args(source)

@@ -4,6 +4,7 @@ One module per op (schema, reference, meta); see docs/ops.md.
 """
 
 from torchmcu.ops import (  # noqa: F401  (registration happens on import)
+    adaptive_pool2d,
     add,
     avg_pool2d,
     batch_matmul,
@@ -20,6 +21,7 @@ from torchmcu.ops import (  # noqa: F401  (registration happens on import)
     minimum,
     mul,
     pad,
+    prelu,
     quantize_per_tensor,
     reduce_extremum,
     reduce_sum,
@@ -27,6 +29,7 @@ from torchmcu.ops import (  # noqa: F401  (registration happens on import)
     softmax,
     transpose,
     transpose_conv2d,
+    upsample_bilinear2d,
 )
 from torchmcu.ops._library import all_ops, is_torchmcu_op, named_args
 

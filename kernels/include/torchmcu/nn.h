@@ -180,6 +180,23 @@ tmcu_status tmcu_log_softmax_s8(const int8_t* input, int32_t rows, int32_t row_s
                                 const int32_t* log2_table, int32_t input_steps, int32_t output_offset,
                                 int32_t multiplier, int32_t shift, int8_t* output);
 
+/* Adaptive pooling of NHWC input to output_dims (n, c equal): output row i reads rows
+ * [i*in/out, ceil((i+1)*in/out)), columns likewise; average 1 = mean rounded half away from zero
+ * (as arm_avgpool_s8), 0 = max. See host/torchmcu/ops/adaptive_pool2d.py. */
+tmcu_status tmcu_adaptive_pool2d_s8(const tmcu_dims* input_dims, const int8_t* input, int32_t average,
+                                    const tmcu_dims* output_dims, int8_t* output);
+
+/* Bilinear resize of NHWC input to output_dims (n, c equal) in Q10 positions, half-pixel centres or
+ * align_corners; see host/torchmcu/ops/upsample_bilinear2d.py. */
+tmcu_status tmcu_upsample_bilinear2d_s8(const tmcu_dims* input_dims, const int8_t* input, int32_t align_corners,
+                                        const tmcu_dims* output_dims, int8_t* output);
+
+/* PReLU over rows of `channels` (channels last): requantize(x + input_offset) with the positive multiplier
+ * and shift where x + input_offset >= 0, channel c's negative ones elsewhere, plus output_offset. */
+tmcu_status tmcu_prelu_s8(const int8_t* input, int32_t rows, int32_t channels, const int32_t* negative_multiplier,
+                          const int32_t* negative_shift, int32_t input_offset, int32_t output_offset,
+                          int32_t positive_multiplier, int32_t positive_shift, int8_t* output);
+
 /* Scratch bytes CMSIS-NN asks for on `isa` (TORCHMCU_ISA_*): the C twin of
  * host/torchmcu/scratch_sizes.py, for the runtime assert. */
 int32_t tmcu_conv2d_s8_scratch_size(int32_t isa, const tmcu_conv_params* params, const tmcu_dims* input_dims,

@@ -166,6 +166,20 @@ int32_t dispatch(const test_case* c) {
                | input, exp_table, log2_table, output */
       EXPECT(6, 4);
       return tmcu_log_softmax_s8(IN(0), p[0], p[1], IN(1), IN(2), p[2], p[3], p[4], p[5], OUT(3));
+    case 60: { /* adaptive_pool2d: in[4], out[4], average | input, output */
+      EXPECT(9, 2);
+      const tmcu_dims in = dims_at(p), out = dims_at(p + 4);
+      return tmcu_adaptive_pool2d_s8(&in, IN(0), p[8], &out, OUT(1));
+    }
+    case 61: { /* upsample_bilinear2d: in[4], out[4], align_corners | input, output */
+      EXPECT(9, 2);
+      const tmcu_dims in = dims_at(p), out = dims_at(p + 4);
+      return tmcu_upsample_bilinear2d_s8(&in, IN(0), p[8], &out, OUT(1));
+    }
+    case 62: /* prelu: rows, channels, input_offset, output_offset, positive multiplier, shift
+               | input, negative multiplier, negative shift, output */
+      EXPECT(6, 4);
+      return tmcu_prelu_s8(IN(0), p[0], p[1], IN(1), IN(2), p[2], p[3], p[4], p[5], OUT(3));
     default:
       return -100;
   }
