@@ -110,7 +110,7 @@ TABLE_OPS = {
 SHARED_QPARAM_OPS = {
     aten.max_pool2d.default, aten.max_pool1d.default, aten.avg_pool2d.default, aten.avg_pool1d.default,
     aten.adaptive_avg_pool2d.default, aten.adaptive_avg_pool1d.default, aten.mean.dim,
-    aten.dropout.default, aten.view.default, aten.reshape.default, aten.flatten.using_ints,
+    aten.dropout.default, aten.view.default, aten.reshape.default, aten.flatten.using_ints, aten.unflatten.int,
     aten.permute.default, aten.transpose.int, aten.squeeze.dim, aten.squeeze.dims, aten.unsqueeze.default,
     aten.contiguous.default, aten.clone.default, aten.constant_pad_nd.default, aten.pad.default,
     aten.minimum.default, aten.maximum.default, aten.t.default,

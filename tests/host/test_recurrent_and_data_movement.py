@@ -6,6 +6,7 @@ lower completely and stay close to float; the host kernels must equal the refere
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -17,6 +18,7 @@ from torch import nn
 from torchmcu.compare import sqnr_db
 from torchmcu.compiler import compile as compile_model
 from torchmcu.compiler import export_model
+from torchmcu.lowering.data_movement import reduced_permutation
 from torchmcu.passes import DecomposeRecurrentPass
 from torchmcu.run import run_program
 
@@ -65,7 +67,9 @@ def test_bidirectional_layers_are_left_alone():
 
 
 class DataMovement(nn.Module):
-    """Every slicing / concatenation form and nearest upsampling, behind a linear so the values are int8."""
+    """Every slicing / concatenation form, nearest upsampling, and permutes above rank 4 whose dims merge
+    to 4 or fewer (MultiheadAttention's packed q/k/v split: unflatten, rank-5 transpose, select; ShuffleNet's
+    channel shuffle), behind a linear so the values are int8."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -78,7 +82,13 @@ class DataMovement(nn.Module):
         rows = y.unbind(1)
         return (torch.cat([b, a, b], 2), torch.stack([rows[0], rows[3]], 1), y[:, ::2, 1:7:3], y[:, -1], c, d,
                 y.flatten(1), y.unsqueeze(1).squeeze(1).reshape(2, 32),
-                F.interpolate(y.unsqueeze(1), scale_factor=(3, 2), mode="nearest"))
+                F.interpolate(y.unsqueeze(1), scale_factor=(3, 2), mode="nearest"), *self.permutes(y))
+
+    @staticmethod
+    def permutes(y):
+        packed = y.unflatten(-1, (2, 4)).unsqueeze(0).transpose(0, -2).squeeze(-2).contiguous()
+        shuffled = y.view(2, 2, 2, 2, 4).transpose(1, 2).reshape(2, 4, 8)
+        return packed[0], packed[1], shuffled, y.view(2, 1, 4, 2, 4).permute(1, 0, 3, 2, 4)
 
 
 class Activations(nn.Module):
@@ -95,19 +105,20 @@ class Activations(nn.Module):
                 y.clamp(-0.5, 0.7), y - torch.sigmoid(y))
 
 
-def _compile(module):
-    torch.manual_seed(1)
+def _compile(module_class):
+    torch.manual_seed(1)  # before the weights too: a module built at collection would see whatever RNG state
+    module = module_class()
     example = (torch.randn(2, 4, 8),)
     calibration = [(torch.randn(2, 4, 8),) for _ in range(8)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return compile_model(module.eval(), example, calibration=calibration, strict=True), example
+        return module, compile_model(module.eval(), example, calibration=calibration, strict=True), example
 
 
-@pytest.mark.parametrize("module, min_sqnr_db", [(DataMovement(), 30.0), (Activations(), 25.0)],
+@pytest.mark.parametrize("module_class, min_sqnr_db", [(DataMovement, 30.0), (Activations, 25.0)],
                          ids=["data_movement", "activations"])
-def test_ops_lower_completely_match_the_reference_and_float(module, min_sqnr_db):
-    program, (x,) = _compile(module)  # strict: any float op left fails the compile
+def test_ops_lower_completely_match_the_reference_and_float(module_class, min_sqnr_db):
+    module, program, (x,) = _compile(module_class)  # strict: any float op left fails the compile
     ours, _ = run_program(program.pte, [x.numpy()])
     reference = program.run_reference(x)
     for actual, expected, real in zip(ours, reference, module(x)):
@@ -116,3 +127,16 @@ def test_ops_lower_completely_match_the_reference_and_float(module, min_sqnr_db)
     if isinstance(module, DataMovement):
         ops = {op["op"] for op in program.plan["ops"]}
         assert {"torchmcu::slice.out", "torchmcu::cat.out"} <= ops
+
+
+@pytest.mark.parametrize("shape, perm, sizes, reduced", [
+    ([1, 2, 24, 12, 12], [0, 2, 1, 3, 4], [2, 24, 144], [1, 0, 2]),  # channel shuffle
+    ([1, 16, 1, 3, 32], [3, 1, 2, 0, 4], [16, 3, 32], [1, 0, 2]),  # MultiheadAttention's q/k/v split
+    ([2, 3, 1, 5], [2, 0, 1, 3], [30], [0]),  # only a size-1 dim moves: a view
+    ([2, 3, 4, 5, 6], [4, 3, 2, 1, 0], [2, 3, 4, 5, 6], [4, 3, 2, 1, 0]),  # nothing merges
+    ([1, 1], [1, 0], [], []),
+])
+def test_permutations_move_the_fewest_dims(shape, perm, sizes, reduced):
+    assert reduced_permutation(shape, perm) == (sizes, reduced)
+    x = torch.arange(math.prod(shape)).reshape(shape)
+    assert torch.equal(x.permute(perm).flatten(), x.reshape(sizes or [1]).permute(reduced or [0]).flatten())

@@ -15,10 +15,7 @@ MIN_SQNR_DB = 25.0
 
 SUBSET = [
     "audio_encoder",
-    # Lowers LayerNorm, GELU and attention; MultiheadAttention's packed q/k/v projection still leaves
-    # unflatten, a rank-5 transpose and select as float ops (issue 18's slicing/permute part).
-    pytest.param("transformer_encoder", marks=pytest.mark.xfail(
-        strict=True, reason="unflatten, rank-5 transpose and select of the packed q/k/v projection stay float")),
+    "transformer_encoder",  # LayerNorm, GELU, attention, and MultiheadAttention's packed q/k/v split
 ]
 
 
