@@ -27,9 +27,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "host")]
 
+from tests.zephyr.zephyr_workspace import BOARDS  # noqa: E402
 from torchmcu.report.components import ComponentReport, component_size, non_program_flash  # noqa: E402
 
-BOARDS = {"m55": "mps3/corstone300/an547", "m33": "mps2/an521/cpu0", "m4": "mps2/an386"}
 # The keyword_spotting sample's model, and MLPerf Tiny's AD autoencoder.
 MODELS = {"kws": REPO / "samples" / "keyword_spotting" / "model.py",
           "ad": REPO / "tests" / "models" / "deep_autoencoder.py"}
@@ -50,14 +50,17 @@ def print_side_by_side(reports: dict[str, ComponentReport]) -> None:
 
 def torchmcu_firmware(model: str, board: str) -> Path:
     """torchmcu's firmware for `model` on `board`, built and checked in QEMU; its zephyr.elf."""
-    from benchmarks.upstream.zephyr_build import qemu_console, west_build_app
-    from tests.zephyr.zephyr_workspace import build_root
+    from tests.zephyr.zephyr_workspace import build_root, read_until_verdict, west_build
 
-    directory = build_root() / "flash_app" / board.replace("/", "_")  # one per board: a new model rebuilds little
-    elf = west_build_app(REPO / "benchmarks" / "flash_app", board, directory, f"-DZEPHYR_EXTRA_MODULES={REPO}",
-                         f"-DTORCHMCU_PYTHON={sys.executable}", f"-DFLASH_MODEL={MODELS[model]}")
+    directory = build_root() / "flash_app" / board  # one per board: a new model rebuilds little
+    result, _ = west_build(BOARDS[board].name, "flash_app", (f"FLASH_MODEL={MODELS[model]}",), directory=directory,
+                           source=REPO / "benchmarks" / "flash_app")
+    if result.returncode != 0:
+        raise RuntimeError(f"west build of flash_app for {board} failed:\n{(result.stdout + result.stderr)[-4000:]}")
+    elf = directory / "zephyr" / "zephyr.elf"
     name = "flash_app"
-    console = qemu_console(elf, board, rf"{name}: (output matches host|MISMATCH|.*failed)")
+    console = read_until_verdict(BOARDS[board].qemu_command(elf), 600,
+                                 rf"{name}: (output matches host|MISMATCH|.*failed)")
     if f"{name}: output matches host" not in console:
         raise RuntimeError(f"{elf} on {board} gave no 'output matches host' verdict:\n{console[-2000:]}")
     return elf
@@ -65,15 +68,16 @@ def torchmcu_firmware(model: str, board: str) -> Path:
 
 def upstream_firmware(model: str, board: str) -> Path:
     """Upstream ExecuTorch's firmware for `model` on `board` (benchmarks/upstream), run once; its zephyr.elf."""
-    from benchmarks.upstream import BOARD_CPU, build_and_run, compile_upstream, input_bytes
+    from benchmarks.upstream import build_and_run, compile_upstream, input_bytes
     from tests.zephyr.zephyr_workspace import build_root
     from torchmcu.model_file import load_model_file
 
     model_file = MODELS[model]
-    pte = build_root() / "upstream" / f"{model}_{BOARD_CPU[board]}.pte"
+    pte = build_root() / "upstream" / f"{model}_{board}.pte"
     if not pte.is_file():
-        compile_upstream(model_file, pte, BOARD_CPU[board])
-    return build_and_run(pte, board, input_bytes(pte, load_model_file(model_file).example_inputs)).elf
+        compile_upstream(model_file, pte, board)
+    # -Os, as torchmcu's flash_app (the samples' default): a flash comparison.
+    return build_and_run(pte, board, input_bytes(pte, load_model_file(model_file).example_inputs), size=True).elf
 
 
 def versus_upstream(models: list[str], boards: list[str]) -> None:
@@ -105,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: unknown board or model {', '.join(unknown)} (boards: {', '.join(BOARDS)}; "
                   f"models: {', '.join(MODELS)})", file=sys.stderr)
             return 1
-        versus_upstream(models, [BOARDS[b] for b in boards])
+        versus_upstream(models, boards)
         return 0
     if not args.builds:
         parser.error("give NAME=BUILD_DIR arguments, or --upstream")

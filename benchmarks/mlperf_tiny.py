@@ -1,7 +1,9 @@
 """MLPerf Tiny on emulated Cortex-M55, M33 and M4: instructions, RAM and flash per inference.
 
     python benchmarks/mlperf_tiny.py [--models kws,vww,ic,ad] [--boards m55,m33,m4]
-                                     [--backends cmsis_nn,portable] [--no-upstream]
+                                     [--backends cmsis_nn,portable] [--no-upstream] [--no-ours]
+                                     [--results cells.jsonl]
+    python benchmarks/mlperf_tiny.py --report cells.jsonl [more.jsonl ...]
 
 For each model, board and backend: a `west build` of benchmarks/mlperf_tiny/app through the
 Zephyr workspace (../shared/zephyr), two QEMU runs under -icount shift=0 (both counts printed;
@@ -10,13 +12,16 @@ split from the map file (`torchmcu size --components`), and whether the output b
 host runner's. "direct" is the same kernel calls (same shapes) run straight on the kernels
 through the tests/target harness (-O2, as the app builds everything); "ratio"
 is ours / direct. With benchmarks/upstream present (issue #20), the same models also run
-through upstream ExecuTorch's Cortex-M backend on the same boards. See docs/benchmarks.md.
+through upstream ExecuTorch's Cortex-M backend on the same boards, also at -O2. --results appends
+every cell as a JSON line; --report prints the tables from such files (a table measured in parts).
+See docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import os
 import sys
 from pathlib import Path
@@ -77,14 +82,13 @@ def upstream(model: str, board: str) -> dict:
     """The same model through upstream ExecuTorch's Cortex-M backend (benchmarks/upstream, issue #20)."""
     from benchmarks import upstream as up
 
-    name = firmware.BOARDS[board].name
     out = firmware.build_directory(board, "upstream") / f"{model}.pte"
     out.parent.mkdir(parents=True, exist_ok=True)
-    pte = up.compile_upstream(firmware.HERE / f"{model}.py", out, cpu=up.BOARD_CPU[name])
-    first = up.build_and_run(pte, name, up.input_bytes(pte, pattern_inputs(model)))
-    again, *_ = up.run(first.elf, name)
-    return {"model": model, "board": board, "instructions": first.instructions,
-            "again": up.instructions(again, name), "arena": first.planned_bytes, "method_pool": first.method_pool_bytes,
+    pte = up.compile_upstream(firmware.HERE / f"{model}.py", out, board)
+    first = up.build_and_run(pte, board, up.input_bytes(pte, pattern_inputs(model)))
+    again, *_ = up.run(first.elf, board)
+    return {"model": model, "board": board, "instructions": first.instructions, "again": again,
+            "arena": first.planned_bytes, "method_pool": first.method_pool_bytes,
             "program": first.program_bytes, "non_program": first.non_program_flash}
 
 
@@ -95,6 +99,9 @@ def print_ours_header() -> None:
 
 
 def print_ours(r: dict) -> None:
+    if "error" in r:
+        print(f"| {r['model']} | {r['board']} | {r['backend']} | failed: {r['error']} |" + " |" * 13, flush=True)
+        return
     print(f"| {r['model']} | {r['board']} | {r['backend']} | {r['instructions']:,} | {r['again']:,} | "
           f"{r['arena']:,} | {r['method_pool']:,} ({r['method_pool_used']:,}) | {r['stack']:,} | "
           f"{r['program']:,} | {r['torchmcu']:,} | {r['ExecuTorch']:,} | {r['CMSIS-NN']:,} | {r['total']:,} | "
@@ -102,7 +109,8 @@ def print_ours(r: dict) -> None:
 
 
 def print_upstream(rows: list[dict], mine: list[dict]) -> None:
-    ours_by_cell = {(r["model"], r["board"]): r for r in mine if r["backend"] == "cmsis_nn"}
+    ours_by_cell = {(r["model"], r["board"]): r for r in mine
+                    if r["backend"] == "cmsis_nn" and "error" not in r}
     print("\n| model | board | upstream instructions | again | arena | method pool used | program | flash w/o program "
           "| ours / upstream: instructions | arena + pool used | flash w/o program |")
     print("|---|---|" + "---:|" * 9)
@@ -120,13 +128,45 @@ def print_upstream(rows: list[dict], mine: list[dict]) -> None:
               f"{r['method_pool']:,} | {r['program']:,} | {r['non_program']:,} | " + " | ".join(ratios) + " |")
 
 
+def cell(results: Path | None, stack: str, measure, **names) -> dict:
+    """One cell's row, or how it failed (a failing cell is a result); appended to `results` as a JSON line."""
+    try:
+        row = measure(**names)
+    except Exception as error:
+        row = {**names, "error": str(error).strip().splitlines()[0][:200]}
+    if results:
+        with results.open("a") as stream:
+            stream.write(json.dumps({"stack": stack, **row}) + "\n")
+    return row
+
+
+def report(files: list[str]) -> int:
+    """The tables from cells stored by --results (the last row of a cell wins)."""
+    rows = {}
+    for name in files:
+        for line in Path(name).read_text().splitlines():
+            row = json.loads(line)
+            rows[(row["stack"], row["model"], row["board"], row.get("backend"))] = row
+    mine = [r for r in rows.values() if r["stack"] == "ours"]
+    print_ours_header()
+    for r in mine:
+        print_ours(r)
+    print_upstream([r for r in rows.values() if r["stack"] == "upstream"], mine)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", default=",".join(firmware.MODELS))
     parser.add_argument("--boards", default=",".join(firmware.BOARDS))
     parser.add_argument("--backends", default=",".join(firmware.BACKENDS))
     parser.add_argument("--no-upstream", action="store_true", help="skip upstream ExecuTorch's column")
+    parser.add_argument("--no-ours", action="store_true", help="skip torchmcu's cells")
+    parser.add_argument("--results", type=Path, help="append every cell's row to this file (JSON lines)")
+    parser.add_argument("--report", nargs="+", metavar="RESULTS", help="print the tables of stored cells, run nothing")
     args = parser.parse_args()
+    if args.report:
+        return report(args.report)
     chosen = {}
     for option, known in (("models", firmware.MODELS), ("boards", firmware.BOARDS), ("backends", firmware.BACKENDS)):
         chosen[option] = getattr(args, option).split(",")
@@ -142,10 +182,10 @@ def main() -> int:
     os.environ["CMSIS_NN_PATH"] = str(Path(zephyr_env()["ZEPHYR_BASE"]).parent / "modules" / "lib" / "cmsis-nn")
     mine = []
     print_ours_header()
-    for board in chosen["boards"]:
+    for board in chosen["boards"] if not args.no_ours else ():
         for backend in chosen["backends"]:
             for model in chosen["models"]:
-                mine.append(ours(model, board, backend))
+                mine.append(cell(args.results, "ours", ours, model=model, board=board, backend=backend))
                 print_ours(mine[-1])
     has_upstream = (REPO / "benchmarks" / "upstream" / "__init__.py").is_file()
     if args.no_upstream or not has_upstream:
@@ -154,10 +194,7 @@ def main() -> int:
     rows = []
     for board in chosen["boards"]:
         for model in chosen["models"]:
-            try:
-                rows.append(upstream(model, board))
-            except Exception as error:  # a failing upstream cell is a result: say how it failed
-                rows.append({"model": model, "board": board, "error": str(error).splitlines()[0][:200]})
+            rows.append(cell(args.results, "upstream", upstream, model=model, board=board))
     print_upstream(rows, mine)
     return 0
 

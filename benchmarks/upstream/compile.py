@@ -11,14 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# Upstream's CPU names for the boards we compare on.
-BOARD_CPU = {
-    "mps3/corstone300/an547": "cortex-m55",
-    "mps2/an521/cpu0": "cortex-m33",
-    "mps2/an386": "cortex-m4",
-}
-
-
 def _channels_last(value):
     import torch
 
@@ -51,12 +43,15 @@ def lower_upstream(module, example: tuple, calibration: list[tuple], cpu: str = 
     return edge
 
 
-def compile_upstream(model_file: str | Path, output: str | Path, cpu: str = "cortex-m55") -> Path:
-    """Writes the upstream Cortex-M program of `model_file` (a torchmcu model file) to `output`."""
+def compile_upstream(model_file: str | Path, output: str | Path, board: str = "m55") -> Path:
+    """Writes the upstream Cortex-M program of `model_file` (a torchmcu model file) for `board` (a short
+    name of tests/zephyr/zephyr_workspace.BOARDS; upstream's target is its CPU) to `output`."""
     from executorch.exir import ExecutorchBackendConfig
 
+    from tests.zephyr.zephyr_workspace import BOARDS
     from torchmcu.model_file import load_model_file
 
+    cpu = BOARDS[board].harness.cpu
     loaded = load_model_file(model_file)
     edge = lower_upstream(loaded.module, loaded.example_inputs, loaded.calibration, cpu)
     program = edge.to_executorch(config=ExecutorchBackendConfig(extract_delegate_segments=False))

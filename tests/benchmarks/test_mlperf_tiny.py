@@ -51,14 +51,16 @@ def test_ticks_become_instructions_at_the_machines_clock():
     assert measured.instructions == round(1000 * per_tick)
     assert (measured.arena, measured.method_pool, measured.method_pool_used, measured.stack) == (20464, 13678, 7370,
                                                                                                  1824)
-    assert measured.matches_host and firmware.clock_is_exact(measured, "m33")
+    assert measured.matches_host and firmware.clock_is_exact("m33", measured.calibration_instructions)
 
 
 def test_a_clock_that_misreads_the_calibration_loop_is_refused():
     # The M33's ticks read as if the clock were the M55's: 2,000,000 instructions would not come out.
     ticks = round(2_000_000 / firmware.BOARDS["m55"].harness.instructions_per_tick)
     measured = firmware.parse("m33", "kws", console(ticks, 1000, "kws: output matches host (48 bytes)"))
-    assert not firmware.clock_is_exact(measured, "m33")
+    assert not firmware.clock_is_exact("m33", measured.calibration_instructions)
+    with pytest.raises(RuntimeError, match="read as 3,200,000"):
+        firmware.checked_clock("m33", console(ticks, 1000, "kws: output matches host (48 bytes)"))
 
 
 def test_a_mismatch_verdict_is_reported_as_not_equal():

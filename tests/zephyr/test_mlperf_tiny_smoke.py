@@ -13,24 +13,24 @@ import pytest
 
 from benchmarks.mlperf_tiny import firmware
 from tests.zephyr.test_zephyr_build import CONFIGS, assert_matches_host, built
-from tests.zephyr.zephyr_workspace import M33, M55, REPO, build_root, workspace_missing
+from tests.zephyr.zephyr_workspace import BOARDS, REPO, build_root, workspace_missing
 
 pytestmark = pytest.mark.skipif(workspace_missing() is not None, reason=workspace_missing() or "")
 
-BOARD_KEYS = {M55: "m55", M33: "m33"}
 SAMPLE = "keyword_spotting"
 UPSTREAM_MISSING = None if (REPO / "benchmarks" / "upstream" / "__init__.py").is_file() else \
     "benchmarks/upstream (upstream ExecuTorch's Cortex-M runner, issue #20) is absent"
 
 
-@pytest.mark.parametrize("board", [M55, M33])
+@pytest.mark.parametrize("board", ["m55", "m33"])
 def test_ours_counts_identical_instructions_twice_and_matches_the_host(board):
-    elf = built(board, SAMPLE, CONFIGS[board]) / "zephyr" / "zephyr.elf"
+    name = BOARDS[board].name
+    elf = built(name, SAMPLE, CONFIGS[name]) / "zephyr" / "zephyr.elf"
     counts = []
     for _ in range(2):
-        output = firmware.run_qemu(BOARD_KEYS[board], elf)
+        output = firmware.run_qemu(board, elf)
         assert_matches_host(SAMPLE, output)
-        counts.append(firmware.inference_instructions(BOARD_KEYS[board], SAMPLE, output))
+        counts.append(firmware.inference_instructions(board, SAMPLE, output))
     assert counts[0] is not None and counts[0] > 0, "the sample printed no inference count"
     assert counts[0] == counts[1]
 
@@ -40,11 +40,9 @@ def test_upstream_counts_identical_instructions_twice_on_the_m55():
     from benchmarks import upstream
     from torchmcu.model_file import load_model_file
 
-    board = M55
     model = REPO / "samples" / SAMPLE / "model.py"
-    cpu = upstream.BOARD_CPU[board]
-    pte = upstream.compile_upstream(model, build_root() / "upstream-smoke" / f"{SAMPLE}-{cpu}.pte", cpu=cpu)
-    first = upstream.build_and_run(pte, board, upstream.input_bytes(pte, load_model_file(model).example_inputs))
-    again, *_ = upstream.run(first.elf, board)
+    pte = upstream.compile_upstream(model, build_root() / "upstream-smoke" / f"{SAMPLE}-m55.pte", "m55")
+    first = upstream.build_and_run(pte, "m55", upstream.input_bytes(pte, load_model_file(model).example_inputs))
+    again, *_ = upstream.run(first.elf, "m55")  # run() refuses a console whose calibration loop misreads
     assert first.instructions > 0
-    assert upstream.instructions(again, board) == first.instructions
+    assert again == first.instructions

@@ -17,14 +17,44 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
+
+from tests.target.harness import MACHINES, Machine
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_ZEPHYR = REPO.parent / "shared" / "zephyr"
 M55 = "mps3/corstone300/an547"
 M33 = "mps2/an521/cpu0"
+M4 = "mps2/an386"
 # A sample's last word: its verdict, a load/run failure, or a Zephyr fault.
 FINAL_LINE = r"(output matches host \(\d+ bytes\)|MISMATCH.*|failed: .*|FATAL ERROR.*|>>> ZEPHYR FATAL.*)"
+
+
+@dataclass(frozen=True)
+class QemuBoard:
+    """A Zephyr board whose image runs under QEMU, with the tests/target machine of the same CPU and clock."""
+
+    name: str                 # west build -b
+    cpu: str                  # for tables
+    qemu: tuple[str, ...]     # qemu-system-arm machine arguments
+    harness: Machine          # its SysTick clock turns ticks into instructions (docs/target.md)
+
+    def qemu_command(self, elf: str | Path) -> list[str]:
+        """The image under -icount shift=0: one instruction is one nanosecond of virtual time."""
+        return ["qemu-system-arm", *self.qemu, "-nographic", "-vga", "none", "-icount", "shift=0", "-kernel", str(elf)]
+
+
+# The one table of QEMU boards, by the short names the benchmarks take.
+BOARDS = {
+    "m55": QemuBoard(M55, "Cortex-M55 (Helium)", ("-machine", "mps3-an547", "-cpu", "cortex-m55"),
+                     MACHINES["mps3-an547"]),
+    # The AN521 and AN505 images of QEMU are the same Cortex-M33 at 20 MHz.
+    "m33": QemuBoard(M33, "Cortex-M33", ("-machine", "mps2-an521", "-cpu", "cortex-m33", "-m", "16"),
+                     MACHINES["mps2-an505"]),
+    # Zephyr 4.1's `-t run` knows only Arm's FVP for the AN386; QEMU runs the image directly.
+    "m4": QemuBoard(M4, "Cortex-M4", ("-machine", "mps2-an386", "-cpu", "cortex-m4"), MACHINES["mps2-an386"]),
+}
 
 
 def workspace_missing() -> str | None:
@@ -70,9 +100,10 @@ def build_dir(board: str, sample: str, configs: tuple[str, ...] = ()) -> Path:
 
 
 def west_build(board: str, sample: str, configs: tuple[str, ...] = (), target: str | None = None,
-               directory: Path | None = None, cmake_only: bool = False,
-               source: Path | None = None) -> tuple[subprocess.CompletedProcess, Path]:
-    """`west build` of samples/<sample> (or the app in `source`) for `board` with extra `-DCONFIG_...` settings."""
+               directory: Path | None = None, cmake_only: bool = False, source: Path | None = None,
+               with_torchmcu: bool = True) -> tuple[subprocess.CompletedProcess, Path]:
+    """`west build` of samples/<sample> (or the app in `source`) for `board` with extra `-D` settings
+    (`CONFIG_...=` or CMake variables); `with_torchmcu=False` leaves this checkout's module out."""
     directory = directory or build_dir(board, sample, configs)
     command = ["west", "build", "-p", "auto", "-b", board, "-d", str(directory),
                str(source or REPO / "samples" / sample), "-o=-j2"]
@@ -80,8 +111,8 @@ def west_build(board: str, sample: str, configs: tuple[str, ...] = (), target: s
         command += ["-t", target]
     if cmake_only:
         command += ["--cmake-only"]
-    command += ["--", f"-DZEPHYR_EXTRA_MODULES={REPO}", f"-DTORCHMCU_PYTHON={sys.executable}",
-                *(f"-D{c}" for c in configs)]
+    command += ["--", *([f"-DZEPHYR_EXTRA_MODULES={REPO}", f"-DTORCHMCU_PYTHON={sys.executable}"] if with_torchmcu
+                        else []), *(f"-D{c}" for c in configs)]
     if zephyr_env().get("CMAKE_C_COMPILER_LAUNCHER"):
         command.append("-DUSE_CCACHE=0")  # the launcher already is ccache; Zephyr would add it twice
     result = subprocess.run(command, capture_output=True, text=True, env=zephyr_env(), timeout=3600)

@@ -11,6 +11,7 @@
  */
 #include <torchmcu_sample.h>
 
+#include "../../calibration/instruction_clock.h"
 #include "model_expected.h"
 #include "model_memory.h"
 #include "model_pte.h"
@@ -19,21 +20,13 @@ TORCHMCU_SAMPLE_MEMORY(MODEL_ARENA_BYTES, MODEL_METHOD_POOL_BYTES);
 
 namespace {
 
-constexpr uint32_t kSpinIterations = 1000000;  // 2 instructions each
-
-/* A subs/bne loop of exactly 2 x iterations instructions: proves ticks -> instructions on this board. */
-void spin(uint32_t iterations) {
-  __asm__ volatile("1: subs %0, %0, #1\n bne 1b" : "+r"(iterations) : : "cc");
-}
-
 float input[MLPERF_TINY_INPUT_FLOATS];
 
 }  // namespace
 
 int main(void) {
   const char* name = MLPERF_TINY_MODEL;
-  printk("mlperf_tiny: calibration %u instructions in %u ticks\n", (unsigned)(2 * kSpinIterations),
-         (unsigned)torchmcu_sample::ticks([] { spin(kSpinIterations); }));
+  instruction_clock::print_calibration("mlperf_tiny");
   torchmcu::Runner& runner = torchmcu_sample::sample_runner;
   const torchmcu::RunnerMemory memory{torchmcu_arena, sizeof(torchmcu_arena), torchmcu_method_pool,
                                       sizeof(torchmcu_method_pool)};

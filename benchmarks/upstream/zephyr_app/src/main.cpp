@@ -5,6 +5,7 @@
  * copies the bundled input into the planned input tensor, runs the method once
  * between two k_cycle_get_32() reads, and prints what the host side parses:
  *
+ *   upstream: calibration 2000000 instructions in <t> ticks  (../../mlperf_tiny/calibration)
  *   upstream: planned <bytes> method-pool <used bytes>
  *   upstream: output <i> <nbytes> <hex bytes...>
  *   upstream: cycles <n> hz <sys clock hz>
@@ -22,6 +23,7 @@
 #include <executorch/runtime/executor/program.h>
 #include <executorch/runtime/platform/runtime.h>
 
+#include "../../../mlperf_tiny/calibration/instruction_clock.h"
 #include "upstream_input.h"
 #include "upstream_program.h"
 
@@ -144,5 +146,6 @@ int run() {
 }  // namespace
 
 int main(void) {
+  instruction_clock::print_calibration("upstream");
   return run();
 }
