@@ -16,10 +16,9 @@ from torchmcu.plan import ARENA_ALIGNMENT, live_tensors, lower_bound_bytes
 
 TARGETS = ["cortex-m4", "cortex-m33", "cortex-m55"]
 SMALL_MODELS = ["small_cnn", "ds_cnn", "resnet8", "tiny_transformer"]
-# docs/memory.md: .pte <= 1.05 x constants read + a fixed part + a bound per instruction (a call's
-# kernel call, output, scratch and constant values measure about 330-380 B of flatbuffer).
-PTE_FIXED_OVERHEAD_BYTES = 4 * 1024
-PTE_PER_CALL_BYTES = 400
+# docs/memory.md: .pte <= 1.05 x constants read + one fixed overhead on every reference model and
+# target; the largest measured is mobilenet_v3_small's (111 calls of flatbuffer values).
+PTE_FIXED_OVERHEAD_BYTES = 16 * 1024
 
 
 def fake_plan(tensors: dict[int, tuple[int, int, int]], ops: int) -> dict:
@@ -71,9 +70,8 @@ def test_arena_reaches_the_lower_bound(name, target):
 
 
 @pytest.mark.parametrize("name", SMALL_MODELS)
-def test_pte_is_the_constants_kernels_read_plus_a_small_overhead(name):
+def test_pte_is_the_constants_kernels_read_plus_a_fixed_overhead(name):
     plan = compiled_model(name)[0].plan
     read = plan["constant_bytes"]
     assert plan["unread_constant_bytes"] == 0
-    bound = 1.05 * read + PTE_FIXED_OVERHEAD_BYTES + PTE_PER_CALL_BYTES * len(plan["ops"])
-    assert plan["pte_bytes"] <= bound, (name, plan["pte_bytes"], read, len(plan["ops"]))
+    assert plan["pte_bytes"] <= 1.05 * read + PTE_FIXED_OVERHEAD_BYTES, (name, plan["pte_bytes"], read)
