@@ -243,6 +243,13 @@ def test_bad_arguments_are_refused_not_crashed(backend):
     assert lib.tmcu_softmax_s8(None, 1, 4, 2**30, 20, -100, ptr(out)) == -1
     assert lib.tmcu_transpose_s8(ctypes.byref(dims(x.shape)), 3, ptr(np.array([0, 0, 1], np.int32)), ptr(x),
                                  ptr(np.zeros(48, np.int8))) == -1  # not a permutation
+    pooled = np.zeros((1, 3, 2, 3), np.int8)
+    assert lib.tmcu_adaptive_pool2d_s8(ctypes.byref(dims(x.shape)), ptr(x), 2, ctypes.byref(dims(pooled.shape)),
+                                       ptr(pooled)) == -1  # average neither 0 nor 1
+    assert lib.tmcu_upsample_bilinear2d_s8(ctypes.byref(dims(x.shape)), ptr(x), 0, ctypes.byref(dims(out.shape)),
+                                           ptr(out)) == -1  # channels differ
+    assert lib.tmcu_prelu_s8(ptr(x), 16, 3, ptr(np.zeros(3, np.int32)), ptr(np.full(3, 40, np.int32)), 0, 0, 2**30,
+                             0, ptr(x)) == -1  # shift out of range
 
 
 @settings(max_examples=25, deadline=None)

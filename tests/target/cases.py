@@ -317,29 +317,33 @@ def cat_case(rng) -> Case:
                 f"cat {a.shape} {b.shape} axis {axis}")
 
 
+def _resize(op: str, x: np.ndarray, output_size: list[int], flag_name: str, flag: int) -> Case:
+    """An NHWC map resampled to output_size by `op(input, output_size, flag)`."""
+    expected = getattr(ops, op)(t(x), output_size, flag).numpy()
+    return Case(op, [*x.shape, *expected.shape, flag], [(ROLE_INPUT, x), (ROLE_OUTPUT, expected.nbytes)], [expected],
+                f"{op} {x.shape}->{expected.shape} {flag_name}={flag}")
+
+
+def _small_nhwc(rng, max_hw: int) -> np.ndarray:
+    return _int8(rng, (int(rng.integers(1, 3)), *(int(v) for v in rng.integers(1, max_hw + 1, 2)),
+                       int(rng.integers(1, 6))))
+
+
 def adaptive_pool2d_case(rng) -> Case:
     """Adaptive average or max pooling to a random output size (uneven, overlapping, or 1-wide windows)."""
-    x = _int8(rng, (int(rng.integers(1, 3)), *(int(v) for v in rng.integers(1, 10, 2)), int(rng.integers(1, 6))))
+    x = _small_nhwc(rng, 9)
     output_size = [int(rng.integers(1, x.shape[1] + 3)), int(rng.integers(1, x.shape[2] + 3))]
-    average = int(rng.integers(0, 2))
-    expected = ops.adaptive_pool2d(t(x), output_size, average).numpy()
-    return Case("adaptive_pool2d", [*x.shape, *expected.shape, average],
-                [(ROLE_INPUT, x), (ROLE_OUTPUT, expected.nbytes)], [expected],
-                f"adaptive_pool2d {x.shape}->{expected.shape} average={average}")
+    return _resize("adaptive_pool2d", x, output_size, "average", int(rng.integers(0, 2)))
 
 
 def upsample_bilinear2d_case(rng) -> Case:
     """Bilinear resize by a whole factor or to a random size, half-pixel or align_corners."""
-    x = _int8(rng, (int(rng.integers(1, 3)), *(int(v) for v in rng.integers(1, 7, 2)), int(rng.integers(1, 6))))
+    x = _small_nhwc(rng, 6)
     if rng.integers(0, 2):
         output_size = [int(s * f) for s, f in zip(x.shape[1:3], rng.integers(1, 4, 2))]
     else:
         output_size = [int(v) for v in rng.integers(1, 13, 2)]
-    align_corners = int(rng.integers(0, 2))
-    expected = ops.upsample_bilinear2d(t(x), output_size, align_corners).numpy()
-    return Case("upsample_bilinear2d", [*x.shape, *expected.shape, align_corners],
-                [(ROLE_INPUT, x), (ROLE_OUTPUT, expected.nbytes)], [expected],
-                f"upsample_bilinear2d {x.shape}->{expected.shape} align_corners={align_corners}")
+    return _resize("upsample_bilinear2d", x, output_size, "align_corners", int(rng.integers(0, 2)))
 
 
 def prelu_case(rng) -> Case:
