@@ -87,14 +87,17 @@ def test_data_dependent_control_flow_is_a_clear_error():
 def test_unsupported_op_is_reported_with_source_line():
     class Cumulative(nn.Module):
         def forward(self, x):
-            return torch.cumsum(x * 2.0, dim=1)
+            y = x * 2.0
+            # A permute of 5 dims that cannot merge has no kernel; the view after it must still compile.
+            return torch.cumsum(y, dim=1), y.view(2, 2, 2, 2, 2).permute(4, 3, 2, 1, 0).reshape(1, 32)
 
-    x = torch.randn(1, 8)
+    x = torch.randn(1, 32)
     with pytest.raises(CompileError) as info:
         compile_quietly(Cumulative(), (x,), [(x,)], strict=True)
     assert "cumsum" in str(info.value) and "test_bad_models.py:" in str(info.value)
     program = compile_quietly(Cumulative(), (x,), [(x,)])
-    assert [r.op for r in program.not_lowered] == ["aten.cumsum.default"]
+    assert [r.op for r in program.not_lowered] == ["aten.cumsum.default", "aten.permute.default"]
+    assert "cannot merge" in program.not_lowered[1].reason
 
 
 def test_float64_and_non_tensor_inputs_are_refused():

@@ -225,7 +225,12 @@ class LoweringContext:
         return self.call(mcu.transpose.default, node, TO_NCHW)
 
     def view(self, node: Node, shape: list[int]) -> Node:
-        return self.call(aten.view.default, node, list(shape))
+        """Same bytes, another shape. int8 values are dense at run time even where the float graph
+        gave them strides (a quantize after a float permute), so the shape comes from the dense value."""
+        view = self.graph.call_function(aten.view.default, (node, list(shape)))
+        with self.fake_mode:
+            view.meta["val"] = node.meta["val"].contiguous().view(list(shape))
+        return view
 
     def requant_params(self, real: torch.Tensor) -> tuple[Node, Node]:
         """Per-channel Q31 multiplier and shift constants for real scales (one shift if cheap: qmath)."""

@@ -14,11 +14,13 @@ def _reference(input: torch.Tensor, scale: float, zero_point: int) -> torch.Tens
     inverse_scale = np.float32(1.0) / np.float32(scale)
     scaled = input.to(torch.float32) * torch.tensor(inverse_scale, dtype=torch.float32)
     clamped = torch.clamp(torch.round(scaled) + zero_point, -128, 127)
-    return torch.where(torch.isnan(clamped), float(zero_point), clamped).to(torch.int8)
+    return torch.where(torch.isnan(clamped), float(zero_point), clamped).to(torch.int8).contiguous()
 
 
 def _meta(input: torch.Tensor, scale: float, zero_point: int) -> torch.Tensor:
-    return torch.empty_like(input, dtype=torch.int8)
+    # Contiguous whatever the float input's strides (a float permute left before it): the kernel writes
+    # dense int8, and views of the result must see it so.
+    return torch.empty(input.shape, dtype=torch.int8, device=input.device)
 
 
 quantize_per_tensor = define_op(
