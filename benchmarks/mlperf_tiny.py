@@ -121,9 +121,9 @@ def print_upstream(rows: list[dict], mine: list[dict]) -> None:
         o = ours_by_cell.get((r["model"], r["board"]))
         ratios = ["", "", ""]
         if o:
-            ratios = [f"{o['instructions'] / r['instructions']:.2f}",
-                      f"{(o['arena'] + o['method_pool_used']) / (r['arena'] + r['method_pool']):.2f}",
-                      f"{(o['total'] - o['program']) / r['non_program']:.2f}"]
+            ratios = [f"{o['instructions'] / r['instructions']:.3f}",
+                      f"{(o['arena'] + o['method_pool_used']) / (r['arena'] + r['method_pool']):.3f}",
+                      f"{(o['total'] - o['program']) / r['non_program']:.3f}"]
         print(f"| {r['model']} | {r['board']} | {r['instructions']:,} | {r['again']:,} | {r['arena']:,} | "
               f"{r['method_pool']:,} | {r['program']:,} | {r['non_program']:,} | " + " | ".join(ratios) + " |")
 
