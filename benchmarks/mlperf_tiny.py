@@ -59,7 +59,7 @@ def direct_instructions(pte: bytes, board: str, backend: str) -> int:
 def ours(model: str, board: str, backend: str, directory: Path | None = None) -> dict:
     elf = firmware.build(board, model, backend, directory)
     first, second = (firmware.measure(board, elf, model) for _ in range(2))
-    pte = (elf.parents[1] / "torchmcu" / "model" / "model.pte").read_bytes()
+    pte = firmware.embedded_program(elf).read_bytes()
     direct = direct_instructions(pte, board, backend)
     return {"model": model, "board": board, "backend": backend, "instructions": first.instructions,
             "again": second.instructions, "arena": first.arena, "method_pool": first.method_pool,
@@ -121,14 +121,14 @@ def print_upstream(rows: list[dict], mine: list[dict]) -> None:
         o = ours_by_cell.get((r["model"], r["board"]))
         ratios = ["", "", ""]
         if o:
-            ratios = [f"{o['instructions'] / r['instructions']:.2f}",
-                      f"{(o['arena'] + o['method_pool_used']) / (r['arena'] + r['method_pool']):.2f}",
-                      f"{(o['total'] - o['program']) / r['non_program']:.2f}"]
+            ratios = [f"{o['instructions'] / r['instructions']:.3f}",
+                      f"{(o['arena'] + o['method_pool_used']) / (r['arena'] + r['method_pool']):.3f}",
+                      f"{(o['total'] - o['program']) / r['non_program']:.3f}"]
         print(f"| {r['model']} | {r['board']} | {r['instructions']:,} | {r['again']:,} | {r['arena']:,} | "
               f"{r['method_pool']:,} | {r['program']:,} | {r['non_program']:,} | " + " | ".join(ratios) + " |")
 
 
-def cell(results: Path | None, stack: str, measure, **names) -> dict:
+def cell(results: Path | None, side: str, measure, **names) -> dict:
     """One cell's row, or how it failed (a failing cell is a result); appended to `results` as a JSON line."""
     try:
         row = measure(**names)
@@ -136,22 +136,26 @@ def cell(results: Path | None, stack: str, measure, **names) -> dict:
         row = {**names, "error": str(error).strip().splitlines()[0][:200]}
     if results:
         with results.open("a") as stream:
-            stream.write(json.dumps({"stack": stack, **row}) + "\n")
+            stream.write(json.dumps({"side": side, **row}) + "\n")
     return row
 
 
 def report(files: list[str]) -> int:
     """The tables from cells stored by --results (the last row of a cell wins)."""
+    missing = [name for name in files if not Path(name).is_file()]
+    if missing:
+        print(f"error: --report: no such file {', '.join(missing)}", file=sys.stderr)
+        return 1
     rows = {}
     for name in files:
         for line in Path(name).read_text().splitlines():
             row = json.loads(line)
-            rows[(row["stack"], row["model"], row["board"], row.get("backend"))] = row
-    mine = [r for r in rows.values() if r["stack"] == "ours"]
+            rows[(row["side"], row["model"], row["board"], row.get("backend"))] = row
+    mine = [r for r in rows.values() if r["side"] == "ours"]
     print_ours_header()
     for r in mine:
         print_ours(r)
-    print_upstream([r for r in rows.values() if r["stack"] == "upstream"], mine)
+    print_upstream([r for r in rows.values() if r["side"] == "upstream"], mine)
     return 0
 
 

@@ -51,6 +51,14 @@ def build(board: str, model: str, backend: str, directory: Path | None = None) -
     return directory / "zephyr" / "zephyr.elf"
 
 
+def embedded_program(elf: Path) -> Path:
+    """The .pte the build embedded: torchmcu_add_model() compiles at configure time into configured/
+    when the program's float ops pick the kernels (cmake/torchmcu_float_ops.cmake), else at build time."""
+    model = elf.parents[1] / "torchmcu" / "model"
+    candidates = [path for path in (model / "configured" / "model.pte", model / "model.pte") if path.is_file()]
+    return max(candidates, key=lambda path: path.stat().st_mtime)
+
+
 def run_qemu(board: str, elf: Path, timeout_s: float = 900) -> str:
     """The app's console output under QEMU -icount shift=0, up to its verdict line."""
     return read_until_verdict(BOARDS[board].qemu_command(elf), timeout_s)
