@@ -400,6 +400,12 @@ def quantize_cases(rng, x: np.ndarray | None = None, scale: float | None = None,
     ]
 
 
+# Model-boundary floats the Helium quantize loop must treat as the scalar one does: ties to even, a
+# saturating zero-point add, NaN to the zero point, -0.0; 11 values leave a partial last vector.
+BOUNDARY_FLOATS = np.array([0.125, 0.375, -0.125, -0.375, np.inf, -np.inf, np.nan, -0.0, 3e38, -3e38, 7.0],
+                           np.float32)
+
+
 def edge_cases(rng, isa: str) -> list[Case]:
     """Shapes that pick particular CMSIS-NN paths or corners, present whatever the seed."""
     conv = functools.partial(convolution, rng, isa=isa)
@@ -421,6 +427,7 @@ def edge_cases(rng, isa: str) -> list[Case]:
         linear(rng, isa, 2, 24, 5, per_channel=False, with_bias=False, with_kernel_sum=False,
                label="linear per-tensor, no bias, no kernel_sum"),
         linear(rng, isa, 1, 33, 7, per_channel=True, label="linear per-channel with kernel_sum"),
+        *quantize_cases(rng, BOUNDARY_FLOATS, scale=0.25, zero_point=100),
     ]
 
 
