@@ -1,5 +1,6 @@
 /* Model-boundary float <-> int8 conversion (no CMSIS-NN function exists for it). */
 #include <math.h>
+#include <string.h>
 
 #include "arith.h"
 
@@ -9,7 +10,7 @@
 /* Helium, four lanes a step, with the scalar loop's arithmetic: VRINTN rounds half to even (as
  * nearbyintf in the default rounding mode), VCVT saturates and turns NaN into 0 so NaN lands on the
  * zero point, and the zero point is added with saturation before the clamp. The model input is the
- * one float loop of an inference: scalar, it costs about 20 instructions an element. */
+ * one float loop of an inference: scalar, it costs about 20 instructions an element on the M55. */
 static void quantize_mve(const float* input, int32_t size, float inverse_scale, int32_t zero_point, int8_t* output) {
   for (int32_t i = 0; i < size; i += 4) {
     const mve_pred16_t active = vctp32q((uint32_t)(size - i));
@@ -26,6 +27,37 @@ static void dequantize_mve(const int8_t* input, int32_t size, float scale, int32
     vstrwq_p_f32(output + i, vmulq_n_f32(vcvtq_f32_s32(centred), scale), active);
   }
 }
+#else
+/* nearbyintf(v) (half to even, the default rounding mode) plus the zero point, clamped to int8, NaN to
+ * the zero point: in integer arithmetic on v's bits, because without VRINT (no FPU, or the M4's FPv4)
+ * nearbyintf is a library call of some 300 instructions an element. */
+static int8_t round_to_int8(float v, int32_t zero_point) {
+  uint32_t bits;
+  memcpy(&bits, &v, sizeof bits);
+  const uint32_t exponent = (bits >> 23) & 0xFFu;
+  const uint32_t mantissa = bits & 0x7FFFFFu;
+  if (exponent == 0xFFu && mantissa != 0u) {
+    return (int8_t)zero_point; /* NaN */
+  }
+  int32_t magnitude;
+  if (exponent >= 127u + 8u) {
+    magnitude = 256; /* |v| >= 256 or Inf: saturates whatever the zero point */
+  } else if (exponent < 126u) {
+    magnitude = 0; /* |v| < 0.5, zeros and subnormals */
+  } else {
+    /* 0.5 <= |v| < 256: |v| = significand / 2^shift with shift in 16..24 */
+    const uint32_t significand = mantissa | 0x800000u;
+    const uint32_t shift = 150u - exponent;
+    const uint32_t half = 1u << (shift - 1u);
+    const uint32_t remainder = significand & ((1u << shift) - 1u);
+    magnitude = (int32_t)(significand >> shift);
+    if (remainder > half || (remainder == half && (magnitude & 1) != 0)) {
+      magnitude++;
+    }
+  }
+  const int32_t q = ((bits >> 31) != 0u ? -magnitude : magnitude) + zero_point;
+  return (int8_t)(q < -128 ? -128 : (q > 127 ? 127 : q));
+}
 #endif
 
 tmcu_status tmcu_quantize_f32_s8(const float* input, int32_t size, float scale, int32_t zero_point, int8_t* output) {
@@ -39,10 +71,7 @@ tmcu_status tmcu_quantize_f32_s8(const float* input, int32_t size, float scale, 
   quantize_mve(input, size, inverse_scale, zero_point, output);
 #else
   for (int32_t i = 0; i < size; ++i) {
-    const float scaled = nearbyintf(input[i] * inverse_scale);
-    float q = scaled + (float)zero_point;
-    q = q < -128.0f ? -128.0f : (q > 127.0f ? 127.0f : q);
-    output[i] = (int8_t)(isnan(q) ? zero_point : (int32_t)q);
+    output[i] = round_to_int8(input[i] * inverse_scale, zero_point);
   }
 #endif
   return TMCU_OK;
