@@ -133,7 +133,10 @@ def parse(board: str, model: str, output: str) -> Measurement:
                        output)
     verdict = re.search(FINAL_LINE, output)
     if not (calibration is not None and inference is not None and memory and verdict):
-        raise RuntimeError(f"{model} on {BOARDS[board].name}: the app did not print its figures:\n{output[-3000:]}")
+        # The console's last line leads: a failing cell keeps only the first line of its error.
+        last = next((line for line in reversed(output.splitlines()) if line.strip()), "no console output")
+        raise RuntimeError(f"{model} on {BOARDS[board].name}: the app did not print its figures (last line: "
+                           f"{last.strip()}):\n{output[-3000:]}")
     arena, pool, pool_used, stack = (int(v) for v in memory.groups())
     return Measurement(inference, calibration, arena, pool, pool_used, stack, "output matches host" in verdict.group(0),
                        f"{model}: {verdict.group(0)}")
