@@ -45,8 +45,10 @@ def flash_split(elf: Path) -> dict[str, int]:
             "total": sum(components.values())}
 
 
-def direct_instructions(pte: bytes, board: str, backend: str) -> int:
-    """The program's kernel calls run straight on the kernels (tests/target harness), summed."""
+def direct_instructions(pte: bytes, board: str, backend: str, elf: Path) -> int:
+    """The program's kernel calls run straight on the kernels (tests/target harness, built with the CPU
+    flags of the firmware `elf`), summed."""
+    firmware.check_baseline_flags(board, elf)
     machine = firmware.BOARDS[board].harness
     cases = layers.program_cases(pte, machine.isa)
     results = harness.run(machine, cases, backend)
@@ -60,7 +62,7 @@ def ours(model: str, board: str, backend: str, directory: Path | None = None) ->
     elf = firmware.build(board, model, backend, directory)
     first, second = (firmware.measure(board, elf, model) for _ in range(2))
     pte = firmware.embedded_program(elf).read_bytes()
-    direct = direct_instructions(pte, board, backend)
+    direct = direct_instructions(pte, board, backend, elf)
     return {"model": model, "board": board, "backend": backend, "instructions": first.instructions,
             "again": second.instructions, "arena": first.arena, "method_pool": first.method_pool,
             "method_pool_used": first.method_pool_used, "stack": first.stack, "equal": first.matches_host,

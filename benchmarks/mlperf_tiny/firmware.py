@@ -8,7 +8,10 @@ loop of exactly 2,000,000 instructions; `measure` checks that reading before tru
 
 from __future__ import annotations
 
+import json
 import re
+import shlex
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +62,30 @@ def embedded_program(elf: Path) -> Path:
     return max(candidates, key=lambda path: path.stat().st_mtime)
 
 
+def cpu_flags(arguments: list[str] | tuple[str, ...]) -> frozenset[str]:
+    """The -mcpu, -mfpu and -mfloat-abi of a compiler command line (none given: the toolchain's soft float)."""
+    flags = {a for a in arguments if a.startswith(("-mcpu=", "-mfpu=", "-mfloat-abi="))}
+    if not any(flag.startswith("-mfloat-abi=") for flag in flags):
+        flags.add("-mfloat-abi=soft")
+    return frozenset(flags)
+
+
+def firmware_cpu_flags(elf: Path) -> frozenset[str]:
+    """The CPU flags most of the firmware's sources were compiled with (its build's compile_commands.json)."""
+    commands = json.loads((elf.parents[1] / "compile_commands.json").read_text())
+    seen = Counter(cpu_flags(shlex.split(c["command"]) if "command" in c else c["arguments"]) for c in commands)
+    return seen.most_common(1)[0][0]
+
+
+def check_baseline_flags(board: str, elf: Path) -> None:
+    """Refuses an overhead baseline compiled for other CPU features than the firmware (e.g. DSP on one
+    side only): the ratio would compare different CMSIS-NN code paths."""
+    firmware_flags, baseline_flags = firmware_cpu_flags(elf), cpu_flags(BOARDS[board].harness.cflags)
+    if firmware_flags != baseline_flags:
+        raise RuntimeError(f"{BOARDS[board].name}: the firmware is built {' '.join(sorted(firmware_flags))} but "
+                           f"the direct baseline {' '.join(sorted(baseline_flags))} (tests/zephyr/zephyr_workspace.py)")
+
+
 def run_qemu(board: str, elf: Path, timeout_s: float = 900) -> str:
     """The app's console output under QEMU -icount shift=0, up to its verdict line."""
     return read_until_verdict(BOARDS[board].qemu_command(elf), timeout_s)
@@ -107,7 +134,10 @@ def parse(board: str, model: str, output: str) -> Measurement:
                        output)
     verdict = re.search(FINAL_LINE, output)
     if not (calibration is not None and inference is not None and memory and verdict):
-        raise RuntimeError(f"{model} on {BOARDS[board].name}: the app did not print its figures:\n{output[-3000:]}")
+        # The console's last line leads: a failing cell keeps only the first line of its error.
+        last = next((line for line in reversed(output.splitlines()) if line.strip()), "no console output")
+        raise RuntimeError(f"{model} on {BOARDS[board].name}: the app did not print its figures (last line: "
+                           f"{last.strip()}):\n{output[-3000:]}")
     arena, pool, pool_used, stack = (int(v) for v in memory.groups())
     return Measurement(inference, calibration, arena, pool, pool_used, stack, "output matches host" in verdict.group(0),
                        f"{model}: {verdict.group(0)}")

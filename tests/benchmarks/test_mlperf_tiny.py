@@ -5,6 +5,7 @@ calls become harness cases (the overhead baseline) that the kernels pass against
 from __future__ import annotations
 
 import importlib.util
+import json
 
 import numpy as np
 import pytest
@@ -69,7 +70,7 @@ def test_a_mismatch_verdict_is_reported_as_not_equal():
 
 
 def test_missing_figures_fail_with_the_console_output():
-    with pytest.raises(RuntimeError, match="did not print its figures"):
+    with pytest.raises(RuntimeError, match=r"did not print its figures \(last line: kws: run failed: out of memory\)"):
         firmware.parse("m55", "kws", "kws: run failed: out of memory\n")
 
 
@@ -95,3 +96,29 @@ def test_asymmetric_padding_is_refused_with_the_values():
         "dilation": [1, 1], "groups": 1, "multiplier": (4,)})
     with pytest.raises(ValueError, match=r"asymmetric padding \[0, 0, 1, 1\]"):
         layers.as_case(call, "mve", np.random.default_rng(0))
+
+
+def firmware_elf(tmp_path, flags: str):
+    """A build directory whose compile_commands.json compiles with `flags`; its zephyr/zephyr.elf path."""
+    command = f"/usr/bin/arm-none-eabi-gcc -O2 {flags} -mthumb -c main.c -o main.o"
+    (tmp_path / "compile_commands.json").write_text(json.dumps([{"directory": ".", "command": command,
+                                                                  "file": "main.c"}]))
+    return tmp_path / "zephyr" / "zephyr.elf"
+
+
+@pytest.mark.parametrize("board", sorted(firmware.BOARDS))
+def test_the_baseline_is_built_with_the_firmwares_cpu_flags(tmp_path, board):
+    # A firmware built exactly as the board's harness machine passes, flags in any order.
+    elf = firmware_elf(tmp_path, " ".join(reversed(firmware.BOARDS[board].harness.cflags)))
+    firmware.check_baseline_flags(board, elf)
+
+
+def test_a_baseline_with_other_cpu_features_than_the_firmware_is_refused(tmp_path):
+    # Zephyr builds mps2/an521/cpu0 without DSP and FPU; a DSP + FPU build of the same core is another code path.
+    elf = firmware_elf(tmp_path, "-mcpu=cortex-m33 -mfloat-abi=hard -mfpu=fpv5-sp-d16")
+    with pytest.raises(RuntimeError, match=r"firmware is built -mcpu=cortex-m33 -mfloat-abi=hard"):
+        firmware.check_baseline_flags("m33", elf)
+
+
+def test_no_float_abi_flag_is_the_toolchains_soft_float():
+    assert firmware.cpu_flags(["-mcpu=cortex-m33+nodsp"]) == {"-mcpu=cortex-m33+nodsp", "-mfloat-abi=soft"}

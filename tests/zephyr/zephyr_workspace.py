@@ -49,9 +49,13 @@ class QemuBoard:
 BOARDS = {
     "m55": QemuBoard(M55, "Cortex-M55 (Helium)", ("-machine", "mps3-an547", "-cpu", "cortex-m55"),
                      MACHINES["mps3-an547"]),
-    # The AN521 and AN505 images of QEMU are the same Cortex-M33 at 20 MHz.
-    "m33": QemuBoard(M33, "Cortex-M33", ("-machine", "mps2-an521", "-cpu", "cortex-m33", "-m", "16"),
-                     MACHINES["mps2-an505"]),
+    # mps2/an521/cpu0 is the SSE-200's CPU0: a Cortex-M33 without the DSP extension or FPU in Zephyr 4.1's
+    # SoC Kconfig (only CPU1 selects ARMV8_M_DSP and CPU_HAS_FPU) and in QEMU's mps2-an521 (a DSP instruction
+    # faults). Zephyr builds it -mcpu=cortex-m33+nodsp, soft float, so CMSIS-NN compiles its plain C path;
+    # the overhead baseline is built the same way and runs on the same machine.
+    "m33": QemuBoard(M33, "Cortex-M33 (no DSP, no FPU)", ("-machine", "mps2-an521", "-cpu", "cortex-m33", "-m", "16"),
+                     Machine("mps2-an521", "cortex-m33", ("-mcpu=cortex-m33+nodsp", "-mfloat-abi=soft"),
+                             20_000_000, "scalar")),
     # Zephyr 4.1's `-t run` knows only Arm's FVP for the AN386; QEMU runs the image directly.
     "m4": QemuBoard(M4, "Cortex-M4", ("-machine", "mps2-an386", "-cpu", "cortex-m4"), MACHINES["mps2-an386"]),
 }
