@@ -19,7 +19,7 @@ SWEEPS = 4
 
 
 def _linear_parts(node: object) -> tuple[Node, Node | None] | None:
-    """(weight node, bias node or None) of a linear whose parameters are constants, else None."""
+    """(weight node, bias node or None) of a linear node, else None."""
     if not (isinstance(node, Node) and node.op == "call_function" and node.target == aten.linear.default):
         return None
     bias = node.args[2] if len(node.args) > 2 else None
