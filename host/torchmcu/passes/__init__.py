@@ -10,6 +10,7 @@ from torch.fx.passes.infra.pass_base import PassBase
 
 from torchmcu.passes.decompose_attention_pass import DecomposeAttentionPass
 from torchmcu.passes.decompose_recurrent_pass import DecomposeRecurrentPass
+from torchmcu.passes.equalize_linear_pairs_pass import EqualizeLinearPairsPass
 from torchmcu.passes.fold_batch_norm_pass import FoldBatchNormPass
 from torchmcu.passes.fold_transposes_pass import FoldTransposesPass
 from torchmcu.passes.fuse_views_pass import FuseViewsPass
@@ -25,6 +26,9 @@ def pre_quantization_passes() -> list[PassBase]:
         # Linear + BatchNorm1d (conv + BN is folded by torchao's prepare_pt2e):
         # must happen before observers so the folded weights are what gets quantized.
         FoldBatchNormPass(),
+        # Then even out the folded linears' per-row ranges (exact in float), so
+        # fewer of them need per-channel scales.
+        EqualizeLinearPairsPass(),
         # Attention as matmul/softmax/matmul: each step needs its own observer.
         DecomposeAttentionPass(),
         # LSTM / GRU unrolled into linear, table and elementwise ops, so calibration sees every gate.
@@ -55,6 +59,7 @@ def lowering_passes(target) -> list[PassBase]:
 __all__ = [
     "DecomposeAttentionPass",
     "DecomposeRecurrentPass",
+    "EqualizeLinearPairsPass",
     "FoldBatchNormPass",
     "FoldTransposesPass",
     "FuseViewsPass",

@@ -11,7 +11,7 @@ from torchmcu.lowering import constant_value
 aten = torch.ops.aten
 
 
-def _set_attr(gm: GraphModule, name: str, value: torch.Tensor) -> Node:
+def register_constant(gm: GraphModule, name: str, value: torch.Tensor) -> Node:
     gm.register_buffer(name, value)
     return gm.graph.get_attr(name)
 
@@ -51,8 +51,8 @@ class FoldBatchNormPass(PassBase):
             folded_weight = (weight * g[:, None]).to(dtype)
             folded_bias = ((bias - mean) * g + beta).to(dtype)
             with gm.graph.inserting_before(linear):
-                w_node = _set_attr(gm, f"_torchmcu_bn_folded_weight_{linear.name}", folded_weight)
-                b_node = _set_attr(gm, f"_torchmcu_bn_folded_bias_{linear.name}", folded_bias)
+                w_node = register_constant(gm, f"_torchmcu_bn_folded_weight_{linear.name}", folded_weight)
+                b_node = register_constant(gm, f"_torchmcu_bn_folded_bias_{linear.name}", folded_bias)
             # Same shapes as the tensors they replace: the linear weight and BN's running mean.
             w_node.meta["val"] = linear.args[1].meta.get("val")
             b_node.meta["val"] = node.args[3].meta.get("val")
