@@ -17,6 +17,7 @@ upstream's figures depend only on upstream and the model, not on torchmcu.
 
 from __future__ import annotations
 
+import argparse
 import math
 import sys
 
@@ -66,5 +67,12 @@ def main(models: list[str], with_upstream: bool = True) -> None:
 
 
 if __name__ == "__main__":
-    arguments = [a for a in sys.argv[1:] if a != "--no-upstream"]
-    main(arguments or list(CNN_MODELS + AUDIO_MODELS), with_upstream="--no-upstream" not in sys.argv[1:])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("models", nargs="*", metavar="model",
+                        help="reference models (default: all): " + ", ".join(CNN_MODELS + AUDIO_MODELS))
+    parser.add_argument("--no-upstream", action="store_true", help="leave upstream's pipeline out")
+    options = parser.parse_args()
+    unknown = [name for name in options.models if name not in CNN_MODELS + AUDIO_MODELS]
+    if unknown:
+        parser.error(f"unknown model {', '.join(unknown)}: expected {', '.join(CNN_MODELS + AUDIO_MODELS)}")
+    main(options.models or list(CNN_MODELS + AUDIO_MODELS), with_upstream=not options.no_upstream)
