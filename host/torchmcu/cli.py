@@ -90,17 +90,13 @@ def cmd_compile(args: argparse.Namespace) -> int:
     _quiet_third_party()
     from torchmcu.budgets import check_budgets
     from torchmcu.compiler import compile as compile_model
-    from torchmcu.determinism import fixed_float_environment, pin_portable_kernels
     from torchmcu.header import write_header
-    from torchmcu.model_file import load_model_file
+    from torchmcu.model_file import load_model_file_as_compiled
     from torchmcu.plan import format_plan
 
     # The model file's own float code (seeded randn, batch-norm statistics) must
     # give the same tensors on every machine too (docs/reproducibility.md).
-    if not pin_portable_kernels():
-        warn("torch chose its CPU kernels before torchmcu could pin them; the program bytes may depend on this CPU")
-    with fixed_float_environment():
-        model_file = load_model_file(model_path)
+    model_file = load_model_file_as_compiled(model_path)
     if model_file.calibration is None:
         warn(f"{args.model}: no calibration_data(); calibrating on random inputs (int8 scales will not fit real data)")
     started = time.monotonic()
@@ -199,11 +195,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.plot:
         check_output_file(args.plot, "--plot", create_parents=True)
     _quiet_third_party()
-    from torchmcu.model_file import load_model_file
+    from torchmcu.model_file import load_model_file_as_compiled
     from torchmcu.report.layer_compare import compare_model, format_report, plot_report
     from torchmcu.samples import load_samples
 
-    model_file = load_model_file(args.model)
+    model_file = load_model_file_as_compiled(args.model)
     calibration = model_file.calibration
     if calibration is None:
         warn(f"{args.model}: no calibration_data(); calibrating on random inputs")

@@ -65,9 +65,9 @@ def compare_with_reference(model_path: Path, pte: bytes, inputs: list[np.ndarray
     """Recompile `model_path` (deterministic), run its reference and float model on `inputs`, report."""
     from torchmcu.compiler import compile as compile_model
     from torchmcu.errors import TorchMcuError
-    from torchmcu.model_file import load_model_file
+    from torchmcu.model_file import load_model_file_as_compiled
 
-    model = load_model_file(model_path)
+    model = load_model_file_as_compiled(model_path)
     program_inputs = [spec["shape"] for spec in plan["program_inputs"]]
     model_inputs = [list(x.shape) for x in model.example_inputs]
     if program_inputs != model_inputs:

@@ -44,6 +44,19 @@ def _call(namespace, name: str, path: Path):
         ) from error
 
 
+def load_model_file_as_compiled(path: str | Path) -> ModelFile:
+    """`path` evaluated as `torchmcu compile` evaluates it (docs/reproducibility.md): ATen's portable kernels,
+    one thread, no oneDNN. The file's seeded weights and batch-norm statistics are then the same bits on every
+    machine, so a recompile (`run --compare`, `compare`) reproduces the program."""
+    from torchmcu.determinism import fixed_float_environment, pin_portable_kernels
+
+    if not pin_portable_kernels():
+        print("warning: torch chose its CPU kernels before torchmcu could pin them; the program bytes may depend "
+              "on this CPU", file=sys.stderr)
+    with fixed_float_environment():
+        return load_model_file(path)
+
+
 def load_model_file(path: str | Path) -> ModelFile:
     path = check_model_path(path)
     spec = importlib.util.spec_from_file_location(f"torchmcu_model_{path.stem}", path)
