@@ -10,6 +10,7 @@ kernels/nn/common/adaptive_pool2d.c. Input and output share qparams.
 import torch
 
 from torchmcu.ops._library import define_op
+from torchmcu.ops.avg_pool2d import rounded_average
 
 ARGUMENTS = "Tensor input, int[] output_size, int average"
 
@@ -31,7 +32,7 @@ def _reference(input, output_size, average):
             region = x[:, y0:y1, x0:x1, :]
             if average:
                 total, count = region.sum(dim=(1, 2)), (y1 - y0) * (x1 - x0)
-                out[:, oy, ox] = torch.sign(total) * ((total.abs() + count // 2) // count)
+                out[:, oy, ox] = rounded_average(total, count)
             else:
                 out[:, oy, ox] = region.amax(dim=(1, 2))
     return out.to(torch.int8)

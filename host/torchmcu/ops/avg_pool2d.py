@@ -12,15 +12,19 @@ ARGUMENTS = (
 )
 
 
+def rounded_average(total: torch.Tensor, count) -> torch.Tensor:
+    """arm_avgpool_s8's average of int64 sums over `count` (a tensor or an int): rounded half away from zero."""
+    half = count // 2
+    return torch.div(torch.where(total > 0, total + half, total - half), count, rounding_mode="trunc")
+
+
 def _reference(input, kernel_size, stride, padding, activation_min, activation_max, scratch=None):
     x = nhwc_to_nchw(exact_float64(input))
     # Padded positions are zeros in the sum and are not counted.
     total = to_int64_exact(F.avg_pool2d(pad_nchw(x, padding), kernel_size, stride, divisor_override=1))
     ones = pad_nchw(torch.ones_like(x[:, :1]), padding)
     count = to_int64_exact(F.avg_pool2d(ones, kernel_size, stride, divisor_override=1))
-    half = torch.div(count, 2, rounding_mode="trunc")
-    rounded = torch.where(total > 0, total + half, total - half)
-    average = torch.div(rounded, count, rounding_mode="trunc")
+    average = rounded_average(total, count)
     return nchw_to_nhwc(torch.clamp(average, activation_min, activation_max).to(torch.int8))
 
 

@@ -23,8 +23,7 @@ static int8_t pool_window(const int8_t* corner, int32_t rows, int32_t cols, int3
   if (!average) {
     return (int8_t)best;
   }
-  const int32_t count = rows * cols;
-  return (int8_t)(sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count);
+  return (int8_t)tmcu_rounded_average(sum, rows * cols);
 }
 
 tmcu_status tmcu_adaptive_pool2d_s8(const tmcu_dims* in, const int8_t* input, int32_t average, const tmcu_dims* out,

@@ -55,6 +55,11 @@ static inline int32_t tmcu_requantize(int32_t value, int32_t multiplier, int32_t
 #endif
 }
 
+/* arm_avgpool_s8's average: the sum divided by the count, rounded half away from zero. */
+static inline int32_t tmcu_rounded_average(int32_t sum, int32_t count) {
+  return sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
+}
+
 static inline int32_t tmcu_clamp(int32_t value, int32_t low, int32_t high) {
   return value < low ? low : (value > high ? high : value);
 }

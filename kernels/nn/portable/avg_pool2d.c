@@ -20,8 +20,8 @@ tmcu_status TMCU_PORTABLE(avg_pool2d_s8)(const tmcu_pool_params* p, const tmcu_d
               sum += input[((b * in->h + y) * in->w + x) * in->c + c];
             }
           }
-          const int32_t average = sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
-          output[((b * out->h + oy) * out->w + ox) * out->c + c] = (int8_t)tmcu_clamp(average, p->act_min, p->act_max);
+          output[((b * out->h + oy) * out->w + ox) * out->c + c] =
+              (int8_t)tmcu_clamp(tmcu_rounded_average(sum, count), p->act_min, p->act_max);
         }
       }
     }
