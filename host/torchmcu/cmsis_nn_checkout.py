@@ -104,11 +104,14 @@ class CheckoutSizer:
         if library.exists():
             return library
         cache.mkdir(parents=True, exist_ok=True)
+        building = library.with_suffix(f".{os.getpid()}.tmp")  # two processes may build it at once
         command = ["gcc", "-shared", "-fPIC", "-O1", "-w", f"-I{self.checkout / 'Include'}",
-                   *map(str, sources(self.checkout)), "-o", str(library)]
+                   *map(str, sources(self.checkout)), "-o", str(building)]
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
+            building.unlink(missing_ok=True)
             raise CheckoutError(f"{self.checkout}: building CMSIS-NN's sizers failed:\n{result.stderr[-2000:]}")
+        building.replace(library)  # whole or absent: another process may be loading it
         return library
 
     def _call(self, name: str, *args) -> int:

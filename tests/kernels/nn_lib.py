@@ -142,20 +142,25 @@ def library(backend: str = "portable", selection_header: str | None = None) -> c
     if selection_header is not None:
         include = so.with_suffix(".selection")
         include.mkdir(exist_ok=True)
-        (include / "torchmcu_kernel_selection.h").write_text(selection_header)
+        header = include / "torchmcu_kernel_selection.h"
+        if not header.is_file() or header.read_text() != selection_header:
+            written = header.with_suffix(f".{os.getpid()}.tmp")  # another process may be compiling with it
+            written.write_text(selection_header)
+            written.replace(header)
         selection_flags = ["-DTORCHMCU_KERNEL_SELECTION", f"-I{include}"]
     if not so.exists():
         def compile_one(source: Path) -> str:
             # CMSIS-NN is third-party C: compiled as its CMakeLists does, without our -Werror.
             warnings = ["-std=c99", "-Wall", "-Wextra", "-Werror"] if REPO in source.parents else []
-            obj = so.with_name(f"{so.stem}_{hashlib.sha1(str(source).encode()).hexdigest()[:10]}.o")
+            # Per process: two test processes may build the same library at once (pytest -n).
+            obj = so.with_name(f"{so.stem}_{hashlib.sha1(str(source).encode()).hexdigest()[:10]}.{os.getpid()}.o")
             subprocess.run(["gcc", "-O2", "-fPIC", *warnings, *compile_flags(backend), *selection_flags, "-c", str(source),
                             "-o", str(obj)], check=True, capture_output=True, text=True)
             return str(obj)
 
         with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 1) as pool:
             objects = list(pool.map(compile_one, sources(backend) + [HARNESS / "dispatch.c"]))
-        temporary = so.with_suffix(".tmp")
+        temporary = so.with_suffix(f".{os.getpid()}.tmp")
         # -Bsymbolic: the library's calls bind to its own kernels. Without it, a torchmcu host runtime loaded
         # RTLD_GLOBAL earlier in the process (torchmcu.native) would interpose its tmcu_* functions.
         subprocess.run(["gcc", "-shared", "-Wl,-Bsymbolic", *objects, "-lm", "-o", str(temporary)], check=True,

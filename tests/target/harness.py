@@ -205,7 +205,7 @@ def build(machine: Machine, backend: str = "portable") -> Path:
             if run.returncode != 0:
                 raise RuntimeError(f"compiling {source} for {machine.cpu} failed:\n{run.stderr[-3000:]}")
             objects.append(str(obj))
-        temporary = elf.with_suffix(".tmp")
+        temporary = elf.with_suffix(f".{os.getpid()}.tmp")  # two test processes may build it at once (pytest -n)
         link = subprocess.run(["arm-none-eabi-gcc", "-mthumb", *machine.cflags, "-nostartfiles", "--specs=nano.specs",
                                "--specs=nosys.specs", f"-L{HARNESS}", f"-T{HARNESS / (machine.name + '.ld')}",
                                "-Wl,--gc-sections", *objects, "-lm", "-o", str(temporary)], capture_output=True, text=True)
