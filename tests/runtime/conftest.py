@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import functools
-import importlib
 import warnings
 from pathlib import Path
 
 import pytest
 
-from tests.models import calibration_split
+from tests.host.conftest import compiled_model
 from torchmcu.compiler import compile as compile_model
 from torchmcu.model_file import load_model_file
 
@@ -24,14 +23,8 @@ def tiny_program(target: str = "cortex-m55"):
         return compile_model(model.module, model.example_inputs, target=target, calibration=model.calibration)
 
 
-@functools.lru_cache(maxsize=None)
-def reference_program(name: str, target: str = "cortex-m55"):
-    module = importlib.import_module(f"tests.models.{name}")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        program = compile_model(module.model(), module.example_inputs(), target=target,
-                                calibration=calibration_split(module)[0])
-    return program, module
+# The host tests' session cache: one compile of each reference model per process, whichever test asks first.
+reference_program = compiled_model
 
 
 @pytest.fixture(scope="session")
