@@ -14,6 +14,7 @@ import pytest
 import torch
 from torch import nn
 
+from tests.host.conftest import compiled_model
 from torchmcu.compiler import compile as compile_model
 
 oracle = pytest.importorskip("executorch.backends.cortex_m.library.cmsis_nn")
@@ -164,7 +165,6 @@ def test_scratch_is_its_own_alloc_and_reuses_activation_memory():
 @pytest.mark.parametrize("name", ["small_cnn", "ds_cnn", "resnet8", "tiny_transformer", "conv_decoder"])
 def test_memory_plan_invariants(name):
     """No plan beats the lower bound, and what one op touches never overlaps in the arena."""
-    from tests.host.conftest import compiled_model
     from torchmcu.plan import lower_bound_bytes
 
     plan = compiled_model(name)[0].plan
