@@ -20,12 +20,13 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 ZEPHYR = "zephyr"
 REFERENCE_MODELS = "reference models"
-LONGEST_FIRST = (ZEPHYR, REFERENCE_MODELS, "host/test_deterministic_compile.py")
+OWN_BUILD_DIRECTORY = {"test_host_project.py"}  # tests/zephyr files that build in a temporary directory
+LONGEST_FIRST = (ZEPHYR, REFERENCE_MODELS, "host/test_deterministic_compile.py", "zephyr/test_host_project.py")
 
 
 def work_unit(item: pytest.Item) -> str:
     path = item.path.relative_to(TESTS)
-    if path.parts[0] == ZEPHYR:
+    if path.parts[0] == ZEPHYR and path.name not in OWN_BUILD_DIRECTORY:
         return ZEPHYR
     compiled_model = getattr(sys.modules.get("tests.host.conftest"), "compiled_model", None)
     module = getattr(item, "module", None)
