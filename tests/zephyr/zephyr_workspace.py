@@ -103,12 +103,22 @@ def build_dir(board: str, sample: str, configs: tuple[str, ...] = ()) -> Path:
     return build_root() / f"{board.replace('/', '_')}-{variant}" / sample
 
 
+# Successful full builds of this process, by directory: the same build asked for again (several test files
+# run the same sample on the same board) returns at once instead of configuring the directory again.
+_FULL_BUILDS: dict[Path, tuple[tuple, subprocess.CompletedProcess]] = {}
+
+
 def west_build(board: str, sample: str, configs: tuple[str, ...] = (), target: str | None = None,
                directory: Path | None = None, cmake_only: bool = False, source: Path | None = None,
                with_torchmcu: bool = True) -> tuple[subprocess.CompletedProcess, Path]:
     """`west build` of samples/<sample> (or the app in `source`) for `board` with extra `-D` settings
     (`CONFIG_...=` or CMake variables); `with_torchmcu=False` leaves this checkout's module out."""
     directory = directory or build_dir(board, sample, configs)
+    full, request = target is None and not cmake_only, (board, sample, configs, source, with_torchmcu)
+    earlier = _FULL_BUILDS.pop(directory, None)  # any other build there may change what the earlier one left
+    if full and earlier and earlier[0] == request:
+        _FULL_BUILDS[directory] = earlier
+        return earlier[1], directory
     command = ["west", "build", "-p", "auto", "-b", board, "-d", str(directory),
                str(source or REPO / "samples" / sample), "-o=-j2"]
     if target:
@@ -120,6 +130,8 @@ def west_build(board: str, sample: str, configs: tuple[str, ...] = (), target: s
     if zephyr_env().get("CMAKE_C_COMPILER_LAUNCHER"):
         command.append("-DUSE_CCACHE=0")  # the launcher already is ccache; Zephyr would add it twice
     result = subprocess.run(command, capture_output=True, text=True, env=zephyr_env(), timeout=3600)
+    if full and result.returncode == 0:
+        _FULL_BUILDS[directory] = (request, result)
     return result, directory
 
 
