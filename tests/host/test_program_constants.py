@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 import torch
-from executorch.exir._serialize._program import _ExtendedHeader, deserialize_pte_binary
+from executorch.exir._serialize._program import _ExtendedHeader, deserialize_pte_binary, serialize_pte_binary
+from executorch.exir._serialize.generated.executorch_flatbuffer.Tensor import TensorT
 from executorch.exir.schema import Int, IntList, KernelCall, Tensor, TensorList
 from torch import nn
 
@@ -23,6 +24,7 @@ from torchmcu.compiler import compile as compile_model
 from torchmcu.model_file import load_model_file
 from torchmcu.passes import RemoveUnusedConstantsPass
 from torchmcu.plan import CONSTANT_KINDS, read_plan
+from torchmcu.share_tables import shared_tensor_tables
 
 SAMPLES = sorted((Path(__file__).resolve().parents[2] / "samples").glob("*/model.py"))
 
@@ -145,3 +147,16 @@ def test_the_program_holds_no_pytree_specs_and_no_segment_padding():
     header = _ExtendedHeader.from_bytes(pte[8:])
     assert header.segment_base_offset % SEGMENT_ALIGNMENT == 0
     assert header.segment_base_offset - header.program_size < SEGMENT_ALIGNMENT
+
+
+def test_equal_tensor_descriptions_are_stored_once():
+    """Sharing tensor tables and shape vectors (torchmcu.share_tables) stores the same Program in fewer bytes,
+    and leaves ExecuTorch's serializer as it was."""
+    pte_file = deserialize_pte_binary(sample_program(SAMPLES[0]).pte)
+    pack = TensorT.Pack
+    separate = bytes(serialize_pte_binary(pte_file, segment_alignment=SEGMENT_ALIGNMENT))
+    with shared_tensor_tables():
+        shared = bytes(serialize_pte_binary(pte_file, segment_alignment=SEGMENT_ALIGNMENT))
+    assert TensorT.Pack is pack
+    assert deserialize_pte_binary(shared).program == deserialize_pte_binary(separate).program == pte_file.program
+    assert len(shared) < len(separate)
