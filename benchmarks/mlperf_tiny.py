@@ -31,7 +31,7 @@ sys.path[:0] = [str(REPO), str(REPO / "host")]
 
 from benchmarks.mlperf_tiny import firmware, layers  # noqa: E402
 from tests.target import harness  # noqa: E402
-from tests.zephyr.zephyr_workspace import workspace_missing, zephyr_env  # noqa: E402
+from tests.zephyr.zephyr_workspace import build_root, workspace_missing, zephyr_env  # noqa: E402
 from torchmcu.report.components import component_size  # noqa: E402
 from torchmcu.run import pattern_input  # noqa: E402
 
@@ -84,8 +84,7 @@ def upstream(model: str, board: str) -> dict:
     """The same model through upstream ExecuTorch's Cortex-M backend (benchmarks/upstream, issue #20)."""
     from benchmarks import upstream as up
 
-    out = firmware.build_directory(board, "upstream") / f"{model}.pte"
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out = build_root() / "mlperf_tiny" / f"{board}-upstream" / f"{model}.pte"
     pte = up.compile_upstream(firmware.HERE / f"{model}.py", out, board)
     first = up.build_and_run(pte, board, up.input_bytes(pte, pattern_inputs(model)))
     again, *_ = up.run(first.elf, board)
@@ -135,7 +134,8 @@ def cell(results: Path | None, side: str, measure, **names) -> dict:
     try:
         row = measure(**names)
     except Exception as error:
-        row = {**names, "error": str(error).strip().splitlines()[0][:200]}
+        text = str(error).strip()  # the table shows its first line, the file keeps the build's or console's tail
+        row = {**names, "error": text.splitlines()[0][:200], "detail": text[-4000:]}
     if results:
         with results.open("a") as stream:
             stream.write(json.dumps({"side": side, **row}) + "\n")

@@ -74,8 +74,8 @@ def _c_array(name: str, data: bytes) -> str:
 def build(pte: str | Path, board: str, input_data: bytes, size: bool = False) -> Path:
     """`west build` of the app for `board` embedding `pte`, at -O2 (-Os with `size`); returns its zephyr.elf."""
     pte = Path(pte).resolve()
-    # One build directory per board and level: another program rebuilds only what depends on it.
-    directory = build_root() / "upstream" / (f"{board}-size" if size else board)
+    # One build directory per program, board and level: once built, a rerun only re-checks it.
+    directory = build_root() / "upstream" / f"{pte.stem}-{board}{'-size' if size else ''}"
     generated = directory / "upstream_generated" / pte.stem
     generated.mkdir(parents=True, exist_ok=True)
     for name, text in (("upstream_program.h", _c_array("upstream_pte", pte.read_bytes())),

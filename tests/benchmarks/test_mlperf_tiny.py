@@ -45,6 +45,13 @@ def console(calibration_ticks: int, inference_ticks: int, verdict: str) -> str:
             f"kws: arena 20464 method pool 13678 (used 7370) stack 1824 bytes\n{verdict}\n")
 
 
+def test_every_cell_builds_in_a_directory_of_its_own_at_one_depth():
+    cells = [(m, b, k) for m in firmware.MODELS for b in firmware.BOARDS for k in firmware.BACKENDS]
+    directories = {firmware.build_directory(*cell) for cell in cells}
+    assert len(directories) == len(cells)  # a run of the table never switches a build's model
+    assert len({len(d.parts) for d in directories}) == 1  # ccache's base directory shares their objects
+
+
 def test_ticks_become_instructions_at_the_machines_clock():
     per_tick = firmware.BOARDS["m33"].harness.instructions_per_tick  # 20 MHz SysTick: 50
     ticks = round(2_000_000 / per_tick)
