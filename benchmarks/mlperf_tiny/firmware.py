@@ -51,9 +51,17 @@ def build(board: str, model: str, backend: str, directory: Path | None = None) -
                                                                         *BACKENDS[backend]),
                            directory=directory, source=APP)
     if result.returncode != 0:
-        raise RuntimeError(f"west build of {model} for {BOARDS[board].name} ({backend}) failed:\n"
-                           f"{(result.stdout + result.stderr)[-4000:]}")
+        raise build_error(f"{model} for {BOARDS[board].name} ({backend})", result)
     return directory / "zephyr" / "zephyr.elf"
+
+
+def build_error(what: str, result) -> RuntimeError:
+    """A failed `west build` whose first line names the cause (the output's first error line: a table keeps
+    only that line), then the output's tail."""
+    output = result.stdout + result.stderr
+    cause = next((line.strip() for line in output.splitlines()
+                  if re.search(r"error:|overflowed|CMake Error|FATAL ERROR", line)), "no error line in the output")
+    return RuntimeError(f"west build of {what} failed: {cause}\n{output[-4000:]}")
 
 
 def embedded_program(elf: Path) -> Path:

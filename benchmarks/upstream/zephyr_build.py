@@ -95,8 +95,7 @@ def build(pte: str | Path, board: str, size: bool = False) -> Path:
         *(["CONFIG_SIZE_OPTIMIZATIONS=y"] if size else [])),
         directory=directory, source=APP, with_torchmcu=False)
     if result.returncode != 0:
-        raise RuntimeError(f"west build of {APP} for {BOARDS[board].name} failed:\n"
-                           f"{(result.stdout + result.stderr)[-4000:]}")
+        raise firmware.build_error(f"{APP.relative_to(REPO)} for {BOARDS[board].name}", result)
     return directory / "zephyr" / "zephyr.elf"
 
 
