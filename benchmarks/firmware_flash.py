@@ -68,16 +68,15 @@ def torchmcu_firmware(model: str, board: str) -> Path:
 
 def upstream_firmware(model: str, board: str) -> Path:
     """Upstream ExecuTorch's firmware for `model` on `board` (benchmarks/upstream), run once; its zephyr.elf."""
-    from benchmarks.upstream import build_and_run, compile_upstream, input_bytes
+    from benchmarks.upstream import build_and_run, compile_upstream
     from tests.zephyr.zephyr_workspace import build_root
-    from torchmcu.model_file import load_model_file
 
     model_file = MODELS[model]
     pte = build_root() / "upstream" / f"{model}_{board}.pte"
     if not pte.is_file():
         compile_upstream(model_file, pte, board)
     # -Os, as torchmcu's flash_app (the samples' default): a flash comparison.
-    return build_and_run(pte, board, input_bytes(pte, load_model_file(model_file).example_inputs), size=True).elf
+    return build_and_run(pte, board, size=True).elf
 
 
 def versus_upstream(models: list[str], boards: list[str]) -> None:

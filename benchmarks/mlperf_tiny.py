@@ -20,7 +20,6 @@ See docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import sys
@@ -31,9 +30,8 @@ sys.path[:0] = [str(REPO), str(REPO / "host")]
 
 from benchmarks.mlperf_tiny import firmware, layers  # noqa: E402
 from tests.target import harness  # noqa: E402
-from tests.zephyr.zephyr_workspace import workspace_missing, zephyr_env  # noqa: E402
+from tests.zephyr.zephyr_workspace import build_root, workspace_missing, zephyr_env  # noqa: E402
 from torchmcu.report.components import component_size  # noqa: E402
-from torchmcu.run import pattern_input  # noqa: E402
 
 
 def flash_split(elf: Path) -> dict[str, int]:
@@ -69,25 +67,13 @@ def ours(model: str, board: str, backend: str, directory: Path | None = None) ->
             "direct": direct, "ratio": first.instructions / direct, **flash_split(elf)}
 
 
-def pattern_inputs(model: str) -> tuple:
-    """The samples' built-in pattern in the model's input shape: what the app feeds (torchmcu run --pattern)."""
-    import torch
-
-    spec = importlib.util.spec_from_file_location(model, firmware.HERE / f"{model}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    (example,) = module.example_inputs()
-    return (torch.from_numpy(pattern_input(list(example.shape), "float32")),)
-
-
 def upstream(model: str, board: str) -> dict:
     """The same model through upstream ExecuTorch's Cortex-M backend (benchmarks/upstream, issue #20)."""
     from benchmarks import upstream as up
 
-    out = firmware.build_directory(board, "upstream") / f"{model}.pte"
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out = build_root() / "mlperf_tiny" / f"{board}-upstream" / f"{model}.pte"
     pte = up.compile_upstream(firmware.HERE / f"{model}.py", out, board)
-    first = up.build_and_run(pte, board, up.input_bytes(pte, pattern_inputs(model)))
+    first = up.build_and_run(pte, board)
     again, *_ = up.run(first.elf, board)
     return {"model": model, "board": board, "instructions": first.instructions, "again": again,
             "arena": first.planned_bytes, "method_pool": first.method_pool_bytes,
@@ -135,7 +121,8 @@ def cell(results: Path | None, side: str, measure, **names) -> dict:
     try:
         row = measure(**names)
     except Exception as error:
-        row = {**names, "error": str(error).strip().splitlines()[0][:200]}
+        text = str(error).strip()  # the table shows its first line, the file keeps the build's or console's tail
+        row = {**names, "error": text.splitlines()[0][:200], "detail": text[-4000:]}
     if results:
         with results.open("a") as stream:
             stream.write(json.dumps({"side": side, **row}) + "\n")

@@ -37,21 +37,31 @@ class Measurement:
     verdict: str
 
 
-def build_directory(board: str, backend: str) -> Path:
-    """One build directory per board and backend: switching the model rebuilds only the model and the app."""
-    return build_root() / "mlperf_tiny" / f"{board}-{backend}"
+def build_directory(model: str, board: str, backend: str) -> Path:
+    """One build directory per model, board and backend: once built, a run of the table only re-checks it
+    (ninja finds nothing to do), and no build switches models. All at one depth, so ccache (its base
+    directory) shares their common objects."""
+    return build_root() / "mlperf_tiny" / f"{model}-{board}-{backend}"
 
 
 def build(board: str, model: str, backend: str, directory: Path | None = None) -> Path:
     """The app's zephyr.elf for `model` on `board` with `backend`, built (or brought up to date)."""
-    directory = directory or build_directory(board, backend)
+    directory = directory or build_directory(model, board, backend)
     result, _ = west_build(BOARDS[board].name, f"mlperf_tiny_{model}", (f"MLPERF_TINY_MODEL={model}",
                                                                         *BACKENDS[backend]),
                            directory=directory, source=APP)
     if result.returncode != 0:
-        raise RuntimeError(f"west build of {model} for {BOARDS[board].name} ({backend}) failed:\n"
-                           f"{(result.stdout + result.stderr)[-4000:]}")
+        raise build_error(f"{model} for {BOARDS[board].name} ({backend})", result)
     return directory / "zephyr" / "zephyr.elf"
+
+
+def build_error(what: str, result) -> RuntimeError:
+    """A failed `west build` whose first line names the cause (the output's first error line: a table keeps
+    only that line), then the output's tail."""
+    output = result.stdout + result.stderr
+    cause = next((line.strip() for line in output.splitlines()
+                  if re.search(r"error:|overflowed|CMake Error|FATAL ERROR", line)), "no error line in the output")
+    return RuntimeError(f"west build of {what} failed: {cause}\n{output[-4000:]}")
 
 
 def embedded_program(elf: Path) -> Path:

@@ -57,7 +57,8 @@ def compile_upstream(model_file: str | Path, output: str | Path, board: str = "m
     program = edge.to_executorch(config=ExecutorchBackendConfig(extract_delegate_segments=False))
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(program.buffer)
+    if not output.is_file() or output.read_bytes() != program.buffer:
+        output.write_bytes(program.buffer)  # unchanged, it leaves the firmware's build up to date
     return output
 
 

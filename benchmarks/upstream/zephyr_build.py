@@ -57,13 +57,18 @@ def uses_portable_ops(pte: str | Path) -> bool:
     return any(not op.name.startswith("cortex_m::") for plan in _program(pte).execution_plan for op in plan.operators)
 
 
-def input_bytes(pte: str | Path, inputs: tuple) -> bytes:
-    """The model's example input as the program takes it: float32 in the input's dim order."""
-    import torch
+def input_floats(pte: str | Path) -> int:
+    """Elements of the program's float input: the firmware fills them with the samples' built-in pattern
+    (samples/common/pattern.h) in the input's dim order, as torchmcu's app feeds its input."""
+    import math
+
+    from executorch.exir.scalar_type import ScalarType
 
     plan = _program(pte).execution_plan[0]
     tensor = plan.values[plan.inputs[0]].val
-    return inputs[0].detach().to(torch.float32).permute(*tensor.dim_order).contiguous().numpy().tobytes()
+    if tensor.scalar_type != ScalarType.FLOAT:
+        raise ValueError(f"{pte}: input 0 is {tensor.scalar_type.name}, the firmware feeds float32")
+    return math.prod(tensor.sizes)
 
 
 def _c_array(name: str, data: bytes) -> str:
@@ -71,29 +76,26 @@ def _c_array(name: str, data: bytes) -> str:
     return (f"#include <stdint.h>\nalignas(16) const uint8_t {name}[{len(data)}] = {{\n{rows}\n}};\n")
 
 
-def build(pte: str | Path, board: str, input_data: bytes, size: bool = False) -> Path:
+def build(pte: str | Path, board: str, size: bool = False) -> Path:
     """`west build` of the app for `board` embedding `pte`, at -O2 (-Os with `size`); returns its zephyr.elf."""
     pte = Path(pte).resolve()
-    # One build directory per board and level: another program rebuilds only what depends on it.
-    directory = build_root() / "upstream" / (f"{board}-size" if size else board)
+    # One build directory per program, board and level: once built, a rerun only re-checks it.
+    directory = build_root() / "upstream" / f"{pte.stem}-{board}{'-size' if size else ''}"
     generated = directory / "upstream_generated" / pte.stem
     generated.mkdir(parents=True, exist_ok=True)
-    for name, text in (("upstream_program.h", _c_array("upstream_pte", pte.read_bytes())),
-                       ("upstream_input.h", _c_array("upstream_input", input_data))):
-        path = generated / name
-        if not path.is_file() or path.read_text() != text:
-            path.write_text(text)
+    header, text = generated / "upstream_program.h", _c_array("upstream_pte", pte.read_bytes())
+    if not header.is_file() or header.read_text() != text:
+        header.write_text(text)
     # Not two builds at once on one workspace: ExecuTorch builds flatcc's runtime library into the
     # workspace's source tree, where they race (zephyr_app/CMakeLists.txt).
     result, _ = west_build(BOARDS[board].name, "upstream", (
         f"UPSTREAM_PTE={pte}", f"UPSTREAM_GENERATED={generated}", f"UPSTREAM_PLANNED_BYTES={planned_bytes(pte)}",
-        f"UPSTREAM_METHOD_POOL_BYTES={METHOD_POOL_BYTES}",
+        f"UPSTREAM_METHOD_POOL_BYTES={METHOD_POOL_BYTES}", f"UPSTREAM_INPUT_FLOATS={input_floats(pte)}",
         f"UPSTREAM_PORTABLE_OPS={'ON' if uses_portable_ops(pte) else 'OFF'}",
         *(["CONFIG_SIZE_OPTIMIZATIONS=y"] if size else [])),
         directory=directory, source=APP, with_torchmcu=False)
     if result.returncode != 0:
-        raise RuntimeError(f"west build of {APP} for {BOARDS[board].name} failed:\n"
-                           f"{(result.stdout + result.stderr)[-4000:]}")
+        raise firmware.build_error(f"{APP.relative_to(REPO)} for {BOARDS[board].name}", result)
     return directory / "zephyr" / "zephyr.elf"
 
 
@@ -109,10 +111,10 @@ def run(elf: str | Path, board: str) -> tuple[int, list[bytes], int, int]:
     return firmware.instructions(board, ticks), outputs, int(memory.group(1)), int(memory.group(2))
 
 
-def build_and_run(pte: str | Path, board: str, input_data: bytes, size: bool = False) -> UpstreamRun:
+def build_and_run(pte: str | Path, board: str, size: bool = False) -> UpstreamRun:
     """Build the firmware for `pte` (-O2, or -Os with `size`), run one inference; instructions, outputs,
     flash and RAM."""
-    elf = build(pte, board, input_data, size)
+    elf = build(pte, board, size)
     instructions, outputs, planned, pool = run(elf, board)
     report = component_size(elf)
     flash = {name: usage.flash for name, usage in report.components.items()}

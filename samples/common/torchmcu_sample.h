@@ -25,6 +25,8 @@
 
 #include <torchmcu/runner.h>
 
+#include "pattern.h"
+
 #if defined(CONFIG_TORCHMCU_ARENA_IN_SECTION)
 #define TORCHMCU_ARENA_PLACEMENT __attribute__((section(CONFIG_TORCHMCU_ARENA_SECTION)))
 #elif defined(CONFIG_TORCHMCU_ARENA_IN_REGION)
@@ -44,11 +46,10 @@
 
 namespace torchmcu_sample {
 
-/* The samples' built-in input, identical to `torchmcu run --pattern`:
- * x[i] = ((37 i) mod 255 - 127) / 128, exact in float. */
+/* The samples' built-in input (pattern.h), identical to `torchmcu run --pattern`. */
 inline void fill_pattern(float* data, size_t count) {
   for (size_t i = 0; i < count; ++i) {
-    data[i] = (float)((int32_t)((37u * i) % 255u) - 127) / 128.0f;
+    data[i] = torchmcu_pattern_value(i);
   }
 }
 

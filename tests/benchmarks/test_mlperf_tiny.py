@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
 
 import numpy as np
 import pytest
@@ -43,6 +44,20 @@ def console(calibration_ticks: int, inference_ticks: int, verdict: str) -> str:
             f"mlperf_tiny: calibration 2000000 instructions in {calibration_ticks} ticks\n"
             f"kws: inference {inference_ticks} ticks\n"
             f"kws: arena 20464 method pool 13678 (used 7370) stack 1824 bytes\n{verdict}\n")
+
+
+def test_every_cell_builds_in_a_directory_of_its_own_at_one_depth():
+    cells = [(m, b, k) for m in firmware.MODELS for b in firmware.BOARDS for k in firmware.BACKENDS]
+    directories = {firmware.build_directory(*cell) for cell in cells}
+    assert len(directories) == len(cells)  # a run of the table never switches a build's model
+    assert len({len(d.parts) for d in directories}) == 1  # ccache's base directory shares their objects
+
+
+def test_a_failed_build_is_named_by_its_first_error_line():
+    output = "[41/42] Linking CXX executable zephyr/zephyr_pre0.elf\nld.bfd: region `FLASH' overflowed by 64 bytes\n" \
+             "collect2: error: ld returned 1 exit status\n"
+    error = firmware.build_error("vww for mps2/an386", subprocess.CompletedProcess([], 1, output, ""))
+    assert str(error).splitlines()[0] == "west build of vww for mps2/an386 failed: ld.bfd: region `FLASH' overflowed by 64 bytes"
 
 
 def test_ticks_become_instructions_at_the_machines_clock():

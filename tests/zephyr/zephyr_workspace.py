@@ -7,6 +7,7 @@ changed. ccache, when installed, shares objects between samples of one board.
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import os
@@ -129,7 +130,11 @@ def west_build(board: str, sample: str, configs: tuple[str, ...] = (), target: s
                         else []), *(f"-D{c}" for c in configs)]
     if zephyr_env().get("CMAKE_C_COMPILER_LAUNCHER"):
         command.append("-DUSE_CCACHE=0")  # the launcher already is ccache; Zephyr would add it twice
-    result = subprocess.run(command, capture_output=True, text=True, env=zephyr_env(), timeout=3600)
+    # One build at a time per workspace: every configure deletes third-party/flatcc/lib in the workspace's
+    # ExecuTorch, where another build's host flatcc (an external project) is writing and linking its libraries.
+    with open(Path(zephyr_env()["ZEPHYR_BASE"]).parent / ".torchmcu-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = subprocess.run(command, capture_output=True, text=True, env=zephyr_env(), timeout=3600)
     if full and result.returncode == 0:
         _FULL_BUILDS[directory] = (request, result)
     return result, directory

@@ -2,7 +2,8 @@
  * Benchmark runner for upstream ExecuTorch's Cortex-M programs (benchmarks/upstream).
  *
  * Loads the embedded .pte from flash, plans its buffers in one static pool,
- * copies the bundled input into the planned input tensor, runs the method once
+ * feeds the samples' built-in input pattern (samples/common/pattern.h) in the input's
+ * dim order, runs the method once
  * between two k_cycle_get_32() reads, and prints what the host side parses:
  *
  *   upstream: calibration 2000000 instructions in <t> ticks  (../../mlperf_tiny/calibration)
@@ -24,7 +25,7 @@
 #include <executorch/runtime/platform/runtime.h>
 
 #include "../../../mlperf_tiny/calibration/instruction_clock.h"
-#include "upstream_input.h"
+#include "../../../../samples/common/pattern.h"
 #include "upstream_program.h"
 
 using executorch::extension::BufferDataLoader;
@@ -43,6 +44,8 @@ namespace {
 /* Sizes come from the host (benchmarks/upstream/zephyr_build.py), which reads them from the program. */
 alignas(16) uint8_t planned_pool[UPSTREAM_PLANNED_BYTES];
 alignas(16) uint8_t method_pool[UPSTREAM_METHOD_POOL_BYTES];
+/* The float input, filled on the device: as torchmcu's app, no input bytes in flash. */
+alignas(16) float input[UPSTREAM_INPUT_FLOATS];
 constexpr size_t kMaxPlannedBuffers = 8;
 constexpr size_t kMaxRank = 8;
 
@@ -101,11 +104,11 @@ int run() {
   printk("upstream: planned %u method-pool %u\n", static_cast<unsigned>(used),
          static_cast<unsigned>(method_allocator.used_size()));
 
-  /* The bundled input as a tensor of the shape and dim order the program declares; set_input
-   * copies it into the planned input buffer. */
+  /* The input as a tensor of the shape and dim order the program declares; set_input copies
+   * it into the planned input buffer. */
   Result<executorch::runtime::TensorInfo> info = meta->input_tensor_meta(0);
-  if (!info.ok() || info->nbytes() != sizeof(upstream_input) || info->sizes().size() > kMaxRank) {
-    return failed("input 0 differs from the bundled input", Error::InvalidArgument);
+  if (!info.ok() || info->nbytes() != sizeof(input) || info->sizes().size() > kMaxRank) {
+    return failed("input 0 is not UPSTREAM_INPUT_FLOATS floats", Error::InvalidArgument);
   }
   const size_t rank = info->sizes().size();
   executorch::aten::SizesType sizes[kMaxRank];
@@ -120,8 +123,18 @@ int run() {
     strides[dim_order[i]] = stride;
     stride *= sizes[dim_order[i]];
   }
+  /* Element i in the input's logical (row-major) order is pattern value i, as torchmcu feeds it;
+   * it is stored where the dim order puts it. */
+  for (size_t i = 0; i < UPSTREAM_INPUT_FLOATS; ++i) {
+    size_t rest = i, offset = 0;
+    for (size_t d = rank; d-- > 0;) {
+      offset += (rest % static_cast<size_t>(sizes[d])) * static_cast<size_t>(strides[d]);
+      rest /= static_cast<size_t>(sizes[d]);
+    }
+    input[offset] = torchmcu_pattern_value(i);
+  }
   executorch::aten::TensorImpl impl(info->scalar_type(), static_cast<ssize_t>(rank), sizes,
-                                    const_cast<uint8_t*>(upstream_input), dim_order, strides);
+                                    input, dim_order, strides);
   Error set = method->set_input(executorch::runtime::EValue(executorch::aten::Tensor(&impl)), 0);
   if (set != Error::Ok) {
     return failed("set_input", set);
