@@ -13,7 +13,9 @@ import functools
 import pytest
 
 from tests.target import harness
-from tests.target.cases import all_cases
+import numpy as np
+
+from tests.target.cases import all_cases, linear
 
 BACKENDS = [
     "portable",
@@ -77,6 +79,28 @@ def test_a_bad_argument_is_an_error_status_not_a_crash():
     (result,) = harness.run(machine, [broken])
     assert result.status == -1  # TMCU_ERR_ARG
     assert result.guards_intact
+
+
+@pytest.mark.parametrize("machine_name", sorted(harness.MACHINES))
+def test_a_shift_outside_cmsis_nn_range_is_refused_in_every_channel(machine_name):
+    """kernels/nn/common/shift_range.c checks whole Helium vectors, then a scalar tail: 11 channels have both.
+    One shift just outside [-31, 30] in any channel fails the call; the range's ends pass."""
+    machine = harness.MACHINES[machine_name]
+    case = linear(np.random.default_rng(7), machine.isa, 1, 16, 11, per_channel=True)
+    role, shifts = case.buffers[5]
+    assert role == harness.ROLE_INPUT and shifts.shape == (11,)
+
+    def with_shift(channel: int, value: int) -> harness.Case:
+        changed = shifts.copy()
+        changed[channel] = value
+        buffers = [*case.buffers[:5], (harness.ROLE_INPUT, changed), *case.buffers[6:]]
+        return harness.Case(case.op, case.params, buffers, label=f"shift[{channel}] = {value}")
+
+    variants = [(channel, value) for channel in range(11) for value in (-32, 31, -31, 30)]
+    results = harness.run(machine, [with_shift(*v) for v in variants])
+    for (channel, value), result in zip(variants, results):
+        assert result.status == (0 if -31 <= value <= 30 else -1), (channel, value, result.status)
+        assert result.guards_intact
 
 
 def test_the_guard_bytes_catch_a_write_past_an_output():
