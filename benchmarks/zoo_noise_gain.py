@@ -61,7 +61,8 @@ def report(name: str, show_all: bool) -> None:
     for hook in hooks:
         hook.remove()
     print(f"{name}: {len(pairs)} conv+BatchNorm layers on {batch[0].shape[0]} calibration samples")
-    print(f"{'#':>3} {'weight':<18} {'groups':>6} {'var min':>9} {'var med':>9} {'gain med':>8} {'gain max':>8}")
+    if pairs:
+        print(f"{'#':>3} {'weight':<18} {'groups':>6} {'var min':>9} {'var med':>9} {'gain med':>8} {'gain max':>8}")
     medians = []
     for index, (conv, norm) in enumerate(pairs):
         gain = noise_gain(conv, norm, inputs[conv])
