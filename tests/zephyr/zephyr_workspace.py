@@ -151,8 +151,10 @@ def read_until_verdict(command: list[str], timeout_s: float, final_line: str = F
     """The console output of `command` (an emulator, which never exits by itself) up to the firmware's last
     word (`final_line`, a sample's verdict by default), or up to `timeout_s`; then the emulator's whole
     process group is killed."""
+    # errors="replace": a firmware may print bytes that are not UTF-8 (ExecuTorch's log formats %zu, which
+    # printk does not know), and its console must still reach the verdict.
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                               text=True, env=zephyr_env(), start_new_session=True)
+                               text=True, errors="replace", env=zephyr_env(), start_new_session=True)
     output, deadline = "", time.monotonic() + timeout_s
     try:
         while time.monotonic() < deadline:
