@@ -29,10 +29,16 @@ Tensor& linear_out(KernelRuntimeContext& ctx, const Tensor& input, const Tensor&
   TMCU_CHECK(ctx, input_offset >= -127 && input_offset <= 128 && output_offset >= -128 && output_offset <= 127, out,
              op, "input_offset %d or output_offset %d out of range", (int)input_offset, (int)output_offset);
   const tmcu_quant_params quant = quant_params(multiplier, shift);
+  /* The rows as the product of the leading dims: numel() / in_features would be a 64-bit division, a library
+   * call on Cortex-M (some 55 instructions on each call). */
+  int64_t batches = 1;
+  for (ssize_t d = 0; d + 1 < input.dim(); ++d) {
+    batches *= input.size(d);
+  }
   TMCU_CALL(ctx, out, op,
             tmcu_linear_s8(static_cast<int32_t>(input_offset), static_cast<int32_t>(output_offset),
                            static_cast<int32_t>(activation_min), static_cast<int32_t>(activation_max), &quant,
-                           static_cast<int32_t>(input.numel() / in_features), static_cast<int32_t>(in_features),
+                           static_cast<int32_t>(batches), static_cast<int32_t>(in_features),
                            input.const_data_ptr<int8_t>(), static_cast<int32_t>(out_features),
                            weight.const_data_ptr<int8_t>(), bias.has_value() ? bias->const_data_ptr<int32_t>() : nullptr,
                            kernel_sum.has_value() ? kernel_sum->const_data_ptr<int32_t>() : nullptr,

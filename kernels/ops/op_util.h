@@ -129,13 +129,7 @@ inline bool fits_int32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 
 /* CMSIS-NN's requantization shifts (arm_nn_requantize) lie in [-31, 30]. */
 inline bool shifts_in_range(const Tensor& shift) {
-  const int32_t* values = shift.const_data_ptr<int32_t>();
-  for (ssize_t i = 0; i < shift.numel(); ++i) {
-    if (values[i] < -31 || values[i] > 30) {
-      return false;
-    }
-  }
-  return true;
+  return tmcu_valid_shifts(shift.const_data_ptr<int32_t>(), static_cast<int32_t>(shift.numel())) != 0;
 }
 
 /* Index of the first empty (zero-element) tensor on a kernel's stack, or -1. */

@@ -55,6 +55,9 @@ typedef struct {
   int32_t count;
 } tmcu_quant_params;
 
+/* 1 when every shift[i] lies in CMSIS-NN's [-31, 30] (the kernels and op adapters check each call's). */
+int tmcu_valid_shifts(const int32_t* shift, int32_t count);
+
 typedef struct {
   int32_t input_offset, output_offset;
   int32_t stride_h, stride_w;

@@ -99,9 +99,6 @@ static inline int tmcu_valid_pool(const tmcu_pool_params* p, const tmcu_dims* in
          tmcu_valid_activation(p->act_min, p->act_max);
 }
 
-/* Every shift[i] satisfies tmcu_valid_shift (shift_range.c). */
-int tmcu_valid_shifts(const int32_t* shift, int32_t count);
-
 /* Per-channel (or per-tensor) requantization parameters are well formed. */
 static inline int tmcu_valid_quant(const tmcu_quant_params* q, int32_t channels) {
   if (q == 0 || q->multiplier == 0 || q->shift == 0 || (q->count != 1 && q->count != channels)) {

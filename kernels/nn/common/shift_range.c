@@ -1,4 +1,4 @@
-/* The per-channel shift check every convolution and fully connected call makes before CMSIS-NN. */
+/* The per-channel shift check every convolution and fully connected call makes (op adapter and kernel). */
 #include "arith.h"
 
 #if defined(__ARM_FEATURE_MVE)
