@@ -87,6 +87,16 @@ def test_compare_reports_every_quantized_layer(tmp_path):
     assert "final_sqnr_db=" in png_text(png)["Description"]
 
 
+def test_compare_keeps_a_layer_value_an_in_place_activation_overwrites():
+    # The float conv+BatchNorm value feeding `hardswish_` was the activation's output by the time it was
+    # compared, and the conv row read -3.8 dB while the model was fine.
+    result = torchmcu("compare", str(MODEL.parent / "inplace_activations.py"), "--quiet")
+    assert result.returncode == 0, result.stderr
+    rows = [line.split() for line in result.stdout.splitlines() if re.match(r"\s+\d+\s+aten\.", line)]
+    assert [row[1] for row in rows].count("aten.conv2d.default") == 3
+    assert all(float(row[-1]) > 30 for row in rows), result.stdout
+
+
 def test_compare_refuses_a_malformed_samples_file(tmp_path):
     np.savez(tmp_path / "bad.npz", np.zeros((2, 1, 12, 12), np.float32), np.zeros((3, 4), np.float32))
     result = torchmcu("compare", str(MODEL), "--calibration", str(tmp_path / "bad.npz"))

@@ -92,7 +92,9 @@ class _Recorder(Interpreter):
     def run_node(self, node: Node) -> Any:
         result = super().run_node(node)
         if self.wanted(node):
-            self.values[node.name] = result
+            # A copy: a later in-place op (`nn.Hardswish(inplace=True)` exports as aten.hardswish_)
+            # would otherwise overwrite the value kept here with its own output.
+            self.values[node.name] = result.clone() if isinstance(result, torch.Tensor) else result
         return result
 
 
