@@ -250,6 +250,9 @@ def test_bad_arguments_are_refused_not_crashed(backend):
                                            ptr(out)) == -1  # channels differ
     assert lib.tmcu_prelu_s8(ptr(x), 16, 3, ptr(np.zeros(3, np.int32)), ptr(np.full(3, 40, np.int32)), 0, 0, 2**30,
                              0, ptr(x)) == -1  # shift out of range
+    row_shift = np.array([0, 0, 40], np.int32)  # the last of a row's shifts out of range
+    assert lib.tmcu_layer_norm_s8(ptr(x), 16, 3, ptr(np.full(3, 2**30, np.int32)), ptr(row_shift),
+                                  ptr(np.zeros(3, np.int32)), 0, 0, ctypes.c_int64(1), 1, ptr(x)) == -1
 
 
 @settings(max_examples=25, deadline=None)

@@ -44,13 +44,9 @@ tmcu_status tmcu_layer_norm_s8(const int8_t* input, int32_t rows, int32_t row_si
   if (input == 0 || output == 0 || multiplier == 0 || shift == 0 || bias == 0 || rows < 1 || row_size < 1 ||
       row_size > TMCU_LAYER_NORM_MAX_ROW || (int64_t)rows * row_size > TMCU_MAX_ELEMENTS || epsilon < 1 ||
       epsilon > TMCU_LAYER_NORM_MAX_EPSILON || (centered != 0 && centered != 1) ||
-      !tmcu_valid_input_offset(input_offset) || !tmcu_valid_output_offset(output_offset)) {
+      !tmcu_valid_input_offset(input_offset) || !tmcu_valid_output_offset(output_offset) ||
+      !tmcu_valid_shifts(shift, row_size)) {
     return TMCU_ERR_ARG;
-  }
-  for (int32_t i = 0; i < row_size; ++i) {
-    if (!tmcu_valid_shift(shift[i])) {
-      return TMCU_ERR_ARG;
-    }
   }
   for (int32_t r = 0; r < rows; ++r, input += row_size, output += row_size) {
     int32_t sum = 0;

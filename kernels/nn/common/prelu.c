@@ -6,13 +6,9 @@ tmcu_status tmcu_prelu_s8(const int8_t* input, int32_t rows, int32_t channels, c
                           int32_t positive_multiplier, int32_t positive_shift, int8_t* output) {
   if (input == 0 || negative_multiplier == 0 || negative_shift == 0 || output == 0 || rows < 1 || channels < 1 ||
       (int64_t)rows * channels > TMCU_MAX_ELEMENTS || input_offset < -127 || input_offset > 128 ||
-      output_offset < -128 || output_offset > 127 || !tmcu_valid_shift(positive_shift)) {
+      output_offset < -128 || output_offset > 127 || !tmcu_valid_shift(positive_shift) ||
+      !tmcu_valid_shifts(negative_shift, channels)) {
     return TMCU_ERR_ARG;
-  }
-  for (int32_t c = 0; c < channels; ++c) {
-    if (!tmcu_valid_shift(negative_shift[c])) {
-      return TMCU_ERR_ARG;
-    }
   }
   for (int32_t r = 0; r < rows; ++r) {
     for (int32_t c = 0; c < channels; ++c) {
