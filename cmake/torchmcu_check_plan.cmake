@@ -4,7 +4,8 @@
 #
 # Writes <name>_memory.h with the arena and method-pool bytes the firmware
 # reserves: the plan's, or the Kconfig overrides. An override smaller than the
-# plan stops the build with both numbers.
+# plan stops the build with both numbers; so does a plan with no method-pool size
+# and no override.
 # SPDX-License-Identifier: Apache-2.0
 
 cmake_minimum_required(VERSION 3.20)
@@ -28,6 +29,14 @@ function(reserved_bytes out_var planned override symbol what)
   set(${out_var} ${result} PARENT_SCOPE)
 endfunction()
 
+# A plan without a method-pool size (the host runner could not load the program when it was compiled:
+# `torchmcu compile` warned why) would reserve 0 bytes, and the device would refuse every load.
+if(planned_pool EQUAL 0 AND NOT POOL_OVERRIDE GREATER 0)
+  message(FATAL_ERROR "torchmcu: model '${NAME}' has no method-pool size: its plan (arena ${planned_arena} bytes) "
+                      "carries method_allocator_bytes 0, not measured when it was compiled (see the compile's "
+                      "warning); recompile where the host kernels build, or set CONFIG_TORCHMCU_METHOD_ALLOCATOR_SIZE "
+                      "to the bytes to reserve")
+endif()
 reserved_bytes(arena ${planned_arena} ${ARENA_OVERRIDE} TORCHMCU_ARENA_SIZE "was planned for")
 reserved_bytes(pool ${planned_pool} ${POOL_OVERRIDE} TORCHMCU_METHOD_ALLOCATOR_SIZE "needs")
 

@@ -52,7 +52,13 @@ function(_torchmcu_compile_now model cpu env out name pte_var)
   elseif(log)
     message(NOTICE "${log}")
   endif()
-  file(WRITE ${dir}/inputs.txt "${inputs}")
+  # Reused only with a measured method pool: an unmeasured one (torchmcu_check_plan.cmake refuses it)
+  # is compiled again by the next configure instead of failing every build from then on.
+  file(READ ${dir}/${name}.plan.json plan_json)
+  string(JSON pool ERROR_VARIABLE no_pool GET ${plan_json} method_allocator_bytes)
+  if(NOT no_pool AND pool GREATER 0)
+    file(WRITE ${dir}/inputs.txt "${inputs}")
+  endif()
 endfunction()
 
 # Records the float ops `program` keeps, and their kernel files, for `target`.

@@ -200,7 +200,10 @@ def measure_method_pool(pte: bytes) -> int:
     try:
         with captured_native_stderr():  # a refused load is explained by check_program_runs
             return HostRunner(pte).method_pool_used + GuardBytes
-    except NativeBuildError:
+    except NativeBuildError as error:
+        # Unmeasured: a firmware build refuses the program (torchmcu_check_plan.cmake) unless told a size.
+        warnings.warn(f"method pool not measured: the host kernels did not build "
+                      f"({str(error).splitlines()[0]})", stacklevel=2)
         return 0
     except RunnerError as error:
         # This host's kernels refuse the program's record (a record built for another release).
