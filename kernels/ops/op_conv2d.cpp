@@ -27,7 +27,7 @@ Tensor& conv2d_out(KernelRuntimeContext& ctx, const Tensor& input, const Tensor&
   TMCU_ASSERT_SCRATCH(ctx, out, op, "scratch",
                       tmcu_conv2d_s8_scratch_needed(&params, &input_dims, &filter_dims,
                                                   &output_dims), buffer.size);
-  TMCU_CALL(ctx, out, op,
+  TMCU_CALL_CONVOLUTION(ctx, out, op, shift,
             tmcu_conv2d_s8(&params, &quant, &input_dims, input.const_data_ptr<int8_t>(), &filter_dims,
                            weight.const_data_ptr<int8_t>(), bias.has_value() ? bias->const_data_ptr<int32_t>() : nullptr,
                            &output_dims, out.mutable_data_ptr<int8_t>(), buffer));

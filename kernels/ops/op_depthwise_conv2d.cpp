@@ -29,7 +29,7 @@ Tensor& depthwise_conv2d_out(KernelRuntimeContext& ctx, const Tensor& input, con
                       tmcu_depthwise_conv2d_s8_scratch_needed(&params, static_cast<int32_t>(depth_multiplier),
                                                               &input_dims, &filter_dims, &output_dims),
                       buffer.size);
-  TMCU_CALL(ctx, out, op,
+  TMCU_CALL_CONVOLUTION(ctx, out, op, shift,
             tmcu_depthwise_conv2d_s8(&params, static_cast<int32_t>(depth_multiplier), &quant, &input_dims,
                                      input.const_data_ptr<int8_t>(), &filter_dims, weight.const_data_ptr<int8_t>(),
                                      bias.has_value() ? bias->const_data_ptr<int32_t>() : nullptr, &output_dims,

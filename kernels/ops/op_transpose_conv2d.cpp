@@ -29,7 +29,7 @@ Tensor& transpose_conv2d_out(KernelRuntimeContext& ctx, const Tensor& input, con
                       buffer.size);
   TMCU_ASSERT_SCRATCH(ctx, out, op, "reverse_scratch", reverse_needed, reverse_buffer.size);
   (void)reverse_needed;
-  TMCU_CALL(ctx, out, op,
+  TMCU_CALL_CONVOLUTION(ctx, out, op, shift,
             tmcu_transpose_conv2d_s8(&params, &quant, &input_dims, input.const_data_ptr<int8_t>(), &filter_dims,
                                      weight.const_data_ptr<int8_t>(),
                                      bias.has_value() ? bias->const_data_ptr<int32_t>() : nullptr, &output_dims,

@@ -71,11 +71,14 @@ inline long log_long(int64_t value) {
   } while (0)
 
 /* Calls a numeric-core function and fails the kernel with its status name on error. */
-#define TMCU_CALL(ctx, out, op, call)                                                             \
+#define TMCU_CALL(ctx, out, op, call) TMCU_CALL_EXPLAINED(ctx, out, op, call, tmcu_status_str)
+
+/* TMCU_CALL whose error line is explain(status), a const char* naming what the kernel refused. */
+#define TMCU_CALL_EXPLAINED(ctx, out, op, call, explain)                                          \
   do {                                                                                            \
     const tmcu_status tmcu_status_ = (call);                                                      \
     if (tmcu_status_ != TMCU_OK) {                                                                \
-      TMCU_LOG_ERROR("torchmcu::%s: %s", op, tmcu_status_str(tmcu_status_));                       \
+      TMCU_LOG_ERROR("torchmcu::%s: %s", op, explain(tmcu_status_));                               \
       (ctx).fail(::executorch::runtime::Error::InvalidArgument);                                  \
       return out;                                                                                 \
     }                                                                                             \
@@ -132,19 +135,11 @@ inline bool shifts_in_range(const Tensor& shift) {
   return tmcu_valid_shifts(shift.const_data_ptr<int32_t>(), static_cast<int32_t>(shift.numel())) != 0;
 }
 
-/* Index of the first empty (zero-element) tensor on a kernel's stack, or -1. */
-inline int first_empty_tensor(executorch::runtime::Span<executorch::runtime::EValue*> stack) {
-  for (size_t i = 0; i < stack.size(); ++i) {
-    if (stack[i]->isTensor() && stack[i]->toTensor().numel() == 0) {
-      return static_cast<int>(i);
-    }
-  }
-  return -1;
-}
-
 /* The checks every convolution adapter shares (int8 NHWC tensors, per-channel
  * requantization, int32 bias, CMSIS-NN offset ranges). Logs and fails the call
- * and returns false on the first violation. */
+ * and returns false on the first violation. The shift range is the kernel's to
+ * check (tmcu_valid_quant, on every call anyway): a refused call is explained by
+ * convolution_refusal. */
 inline bool check_convolution(KernelRuntimeContext& ctx, const char* op, const Tensor& input, const Tensor& weight,
                               const OptionalTensor& bias, const Tensor& multiplier, const Tensor& shift,
                               int64_t input_offset, int64_t output_offset, const Tensor& out) {
@@ -157,8 +152,6 @@ inline bool check_convolution(KernelRuntimeContext& ctx, const char* op, const T
   } else if (!is_dtype(multiplier, ScalarType::Int) || !is_dtype(shift, ScalarType::Int) ||
              multiplier.numel() != out.size(3) || shift.numel() != out.size(3)) {
     problem = "multiplier and shift must be int32 with one value per output channel";
-  } else if (!shifts_in_range(shift)) {
-    problem = "shift values must be in [-31, 30]";
   } else if (bias.has_value() && (!is_dtype(*bias, ScalarType::Int) || bias->numel() != out.size(3))) {
     problem = "bias must be int32 [C_out]";
   } else if (input_offset < -127 || input_offset > 128 || output_offset < -128 || output_offset > 127) {
@@ -171,6 +164,18 @@ inline bool check_convolution(KernelRuntimeContext& ctx, const char* op, const T
   }
   return true;
 }
+
+/* Why a convolution kernel refused a call check_convolution let through: the one
+ * argument it checks itself, named, or its status. */
+inline const char* convolution_refusal(const Tensor& shift, tmcu_status status) {
+  return status == TMCU_ERR_ARG && !shifts_in_range(shift) ? "shift values must be in [-31, 30]"
+                                                           : tmcu_status_str(status);
+}
+
+/* TMCU_CALL of a convolution kernel, explained by convolution_refusal. */
+#define TMCU_CALL_CONVOLUTION(ctx, out, op, shift, call) \
+  TMCU_CALL_EXPLAINED(ctx, out, op, call,               \
+                      [&](tmcu_status status_) { return ::torchmcu::ops::convolution_refusal(shift, status_); })
 
 /* CMSIS-NN's conv parameters from the op's arguments (stride/pad/dilation as [h, w]). */
 inline tmcu_conv_params conv_params(IntArrayRef stride, const int32_t pad[4], int32_t dilation_h, int32_t dilation_w,
@@ -207,94 +212,9 @@ inline bool spatial_padding(IntArrayRef padding, int32_t out[4]) {
   return false;
 }
 
-/* Whether an EValue holds what an unboxed kernel parameter of type T expects. */
-template <typename T>
-struct EValueHolds;
-template <>
-struct EValueHolds<const Tensor&> {
-  static bool check(const executorch::runtime::EValue& v) { return v.isTensor(); }
-};
-template <>
-struct EValueHolds<Tensor&> {
-  static bool check(const executorch::runtime::EValue& v) { return v.isTensor(); }
-};
-template <>
-struct EValueHolds<const OptionalTensor&> {
-  static bool check(const executorch::runtime::EValue& v) { return v.isNone() || v.isTensor(); }
-};
-template <>
-struct EValueHolds<int64_t> {
-  static bool check(const executorch::runtime::EValue& v) { return v.isInt(); }
-};
-template <>
-struct EValueHolds<double> {
-  static bool check(const executorch::runtime::EValue& v) { return v.isDouble(); }
-};
-template <>
-struct EValueHolds<TensorList> {
-  static bool check(const executorch::runtime::EValue& v) { return v.isTensorList(); }
-};
-template <>
-struct EValueHolds<IntArrayRef> {
-  /* tryToIntList checks every element's tag too (toIntList would abort on a non-int). */
-  static bool check(const executorch::runtime::EValue& v) { return v.tryToIntList().ok(); }
-};
-
-template <typename F>
-struct KernelArguments;
-template <typename... Args>
-struct KernelArguments<Tensor& (*)(KernelRuntimeContext&, Args...)> {
-  /* The stack has one EValue per parameter, each of the parameter's kind, plus
-   * the returned tensor (the out argument again). */
-  static bool match(executorch::runtime::Span<executorch::runtime::EValue*> stack) {
-    if (stack.size() != sizeof...(Args) + 1) {
-      return false;
-    }
-    size_t i = 0;
-    bool ok = true;
-    ((ok = ok && stack[i] != nullptr && EValueHolds<Args>::check(*stack[i]), ++i), ...);
-    return ok && stack[i] != nullptr && stack[i]->isTensor();
-  }
-};
-
 }  // namespace ops
 }  // namespace torchmcu
 
-/*
- * Registers `func` as torchmcu::<op>.out behind a type check of every argument,
- * when the firmware's kernel selection includes `op` (nn/common/selection.h);
- * otherwise nothing refers to `func` and the linker drops it.
- * ExecuTorch's own unboxing aborts (ET_CHECK) on a mistyped argument, which a
- * corrupted program can produce; here the call fails with InvalidProgram instead.
- */
-#define TMCU_REGISTER_KERNEL(op, func)                                                                        \
-  namespace {                                                                                                 \
-  constexpr const char kTorchmcuKernelName[] = "torchmcu::" #op ".out";                                       \
-  void torchmcu_checked_kernel(::executorch::runtime::KernelRuntimeContext& ctx,                              \
-                               ::executorch::runtime::Span<::executorch::runtime::EValue*> stack) {           \
-    if (!::torchmcu::ops::KernelArguments<decltype(&func)>::match(stack)) {                                   \
-      TMCU_LOG_ERROR("%s: arguments do not match its schema (corrupted program?)", kTorchmcuKernelName);      \
-      ctx.fail(::executorch::runtime::Error::InvalidProgram);                                                 \
-      return;                                                                                                 \
-    }                                                                                                         \
-    const int empty = ::torchmcu::ops::first_empty_tensor(stack);                                             \
-    if (empty >= 0) {                                                                                         \
-      TMCU_LOG_ERROR("%s: argument %d is an empty tensor (a dimension of size 0); torchmcu kernels need at "    \
-             "least one element", kTorchmcuKernelName, empty);                                                \
-      ctx.fail(::executorch::runtime::Error::InvalidArgument);                                                \
-      return;                                                                                                 \
-    }                                                                                                         \
-    ::executorch::extension::WrapUnboxedIntoFunctor<decltype(EXECUTORCH_FN(func, kTorchmcuKernelName))>::call( \
-        ctx, stack);                                                                                          \
-  }                                                                                                           \
-  const auto torchmcu_kernel_registration = [] {                                                              \
-    if constexpr (TMCU_KERNEL_SELECTED(op)) {                                                                 \
-      return ::executorch::runtime::register_kernel(                                                          \
-          ::executorch::runtime::Kernel(kTorchmcuKernelName, torchmcu_checked_kernel));                      \
-    } else {                                                                                                  \
-      return ::executorch::runtime::Error::Ok;                                                                \
-    }                                                                                                         \
-  }();                                                                                                        \
-  }
+#include "op_register.h"
 
 #endif /* TORCHMCU_OPS_OP_UTIL_H_ */

@@ -78,6 +78,25 @@ def test_an_empty_tensor_is_refused_with_its_argument(capfd):
     assert "torchmcu::add.out: argument 0 is an empty tensor (a dimension of size 0)" in err
 
 
+def test_an_argument_of_the_wrong_kind_is_refused(capfd):
+    """A tensor where add takes an int (a corrupted program): refused by the kind check, not an abort."""
+    from executorch.exir._serialize._program import deserialize_pte_binary, serialize_pte_binary
+
+    from torchmcu.compact_program import SEGMENT_ALIGNMENT
+    from torchmcu.integrity import add_trailer, split_trailer
+
+    a = torch.zeros((1, 4), dtype=torch.int8)
+    program, _ = split_trailer(build(Add(**ADD_PARAMS), a, a))
+    pte_file = deserialize_pte_binary(program)
+    plan = next(p for p in pte_file.program.execution_plan if p.name == "forward")
+    calls = [i.instr_args for c in plan.chains for i in c.instructions if type(i.instr_args).__name__ == "KernelCall"]
+    (add,) = [c for c in calls if plan.operators[c.op_index].name == "torchmcu::add"]
+    add.args[2] = add.args[0]  # input1_offset (an int) becomes input1 (a tensor)
+    corrupted = add_trailer(bytes(serialize_pte_binary(pte_file, segment_alignment=SEGMENT_ALIGNMENT)))
+    err = refused(capfd, corrupted, a.numpy(), a.numpy())
+    assert "torchmcu::add.out: arguments do not match its schema" in err
+
+
 def test_an_output_offset_outside_cmsis_nn_range_is_refused(capfd):
     x = torch.zeros((1, 2, 2, 3), dtype=torch.int8)
     err = refused(capfd, build(Conv(output_offset=200), x), x.numpy())
