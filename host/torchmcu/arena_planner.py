@@ -15,6 +15,8 @@ from typing import Callable, Iterable
 from executorch.exir.memory_planning import MemoryAlgoResult, SpecAllocResult, greedy
 from executorch.exir.tensor import TensorSpec
 
+from torchmcu.zero_copy_parts import alias_parts, elide_calls, resolve_offsets
+
 # Visiting orders: each is a sort key (smaller first). Size first is the classic
 # greedy-by-size; the others put long-lived tensors first so short ones fill around them.
 # Every key ends in (size, lifetime), so the plan does not depend on set iteration order.
@@ -57,19 +59,34 @@ def plan_arena(alignment, specs, graph_module, graph_signature, extra_padding=0)
     Expects: specs with lifetimes (ExecuTorch's memory planning pass computed them).
     Leaves: every spec in one arena per memory id at an `alignment`-aligned
     offset, no two live-together specs overlapping; returns the buffer sizes.
-    Programs ExecuTorch's own algorithm handles specially (tensors backed by
-    another tensor's storage, control-flow submodules) go to its `greedy`.
+    Zero-copy slices and cats (`torchmcu.zero_copy_parts`) are backed by their
+    whole: only the wholes are placed, the parts follow at their byte offsets,
+    and their calls are elided. Programs ExecuTorch's own algorithm handles
+    specially (tensors already backed by another tensor's storage, control-flow
+    submodules) go to its `greedy`.
     """
     if any(s.storage_base is not None for s in specs) or getattr(graph_module, "input_mem_buffer_sizes", None):
         return greedy(alignment, specs, graph_module, graph_signature, extra_padding)
+    aliased = alias_parts(graph_module, specs)
+    backed = [spec for spec in specs if spec.storage_base is not None]
     by_memory: dict[int, list[TensorSpec]] = {}
     for spec in specs:
+        if spec.storage_base is not None:
+            continue
         spec.realign(alignment)
         by_memory.setdefault(1 if spec.mem_id is None else spec.mem_id, []).append(spec)
     result = MemoryAlgoResult({}, [0] * (max(by_memory, default=1) + 1))
     for mem_id, members in by_memory.items():
         size, offsets = min((_place(members, order) for order in _ORDERS), key=lambda placed: placed[0])
         result.bufsizes[mem_id] = size + extra_padding
-        for index, spec in enumerate(sorted(members, key=lambda s: offsets[s])):
+        resolve_offsets(offsets, [spec for spec in backed if _root(spec) in offsets])
+        for index, spec in enumerate(sorted(offsets, key=lambda s: offsets[s])):
             result.spec_dict[spec] = SpecAllocResult(mem_id=mem_id, mem_obj_id=index, mem_offset=offsets[spec])
+    elide_calls(graph_module, aliased)
     return result
+
+
+def _root(spec: TensorSpec) -> TensorSpec:
+    while spec.storage_base is not None:
+        spec = spec.storage_base
+    return spec
