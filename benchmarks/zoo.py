@@ -1,6 +1,6 @@
 """The model zoo: public architectures at microcontroller input sizes, compiled and run on the host.
 
-    python3 benchmarks/zoo.py [MODEL ...] [--strict] [--target cortex-m3]
+    python3 benchmarks/zoo.py [MODEL ...] [--strict] [--target cortex-m3] [--activation-ranges mse]
 
 Models are the files benchmarks/zoo/<name>.py (random weights, BatchNorm statistics
 re-estimated on calibration data), each with model(), example_inputs() and
@@ -64,7 +64,7 @@ def sqnr_db(reference: np.ndarray, actual: np.ndarray) -> float:
     return math.inf if noise == 0 else 10 * math.log10(signal / noise)
 
 
-def compile_entry(name: str, strict: bool = False, target: str = TARGET):
+def compile_entry(name: str, strict: bool = False, target: str = TARGET, activation_ranges: str = "minmax"):
     """(module file, float model, compiled program) of one zoo model."""
     from torchmcu.compiler import compile as compile_model
 
@@ -73,26 +73,28 @@ def compile_entry(name: str, strict: bool = False, target: str = TARGET):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         program = compile_model(module, entry.example_inputs(), target=target,
-                                calibration=entry.calibration_data(), strict=strict)
+                                calibration=entry.calibration_data(), strict=strict,
+                                activation_ranges=activation_ranges)
     return entry, module, program
 
 
-def measure(name: str, strict: bool = False, target: str = TARGET) -> tuple[Row, object, tuple]:
+def measure(name: str, strict: bool = False, target: str = TARGET,
+            activation_ranges: str = "minmax") -> tuple[Row, object, tuple]:
     """One zoo model's row (portable backend), its program and the sample it ran."""
     row = Row(name)
     try:
-        return _measure(row, strict, target)
+        return _measure(row, strict, target, activation_ranges)
     except Exception as error:  # a model that does not compile or run is a row of the table, not a crash
         row.error = (str(error).splitlines() or [type(error).__name__])[0]
         return row, None, ()
 
 
-def _measure(row: Row, strict: bool, target: str) -> tuple[Row, object, tuple]:
+def _measure(row: Row, strict: bool, target: str, activation_ranges: str) -> tuple[Row, object, tuple]:
     import torch
 
     from torchmcu.run import run_program
 
-    entry, module, program = compile_entry(row.model, strict, target)
+    entry, module, program = compile_entry(row.model, strict, target, activation_ranges)
     sample = entry.example_inputs()
     row.kernel_calls = sum(op["op"].startswith("torchmcu::") for op in program.plan["ops"])
     row.float_calls = [f"{r.op} at {Path(r.source).name}" for r in program.not_lowered]
@@ -162,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("models", nargs="*", help=f"zoo models (default: all of {', '.join(discover())})")
     parser.add_argument("--strict", action="store_true", help="a float op left is an error for that model")
     parser.add_argument("--target", default=TARGET, help="compile target (default %(default)s)")
+    parser.add_argument("--activation-ranges", choices=("minmax", "mse"), default="minmax",
+                        help="how activation ranges are chosen (torchmcu.observers; default %(default)s)")
     parser.add_argument("--cmsis-nn-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.cmsis_nn_child:
@@ -176,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     _quiet_third_party()
     rows, programs = [], {}
     for name in args.models or discover():
-        row, program, sample = measure(name, args.strict, args.target)
+        row, program, sample = measure(name, args.strict, args.target, args.activation_ranges)
         rows.append(row)
         if program is not None:
             programs[name] = (program, sample)

@@ -106,7 +106,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         program = compile_model(model_file.module, model_file.example_inputs, target=target,
                                 calibration=model_file.calibration, strict=args.strict,
-                                progress=_progress(args.quiet))
+                                progress=_progress(args.quiet), activation_ranges=args.activation_ranges)
     for warning in caught:
         text = str(warning.message)
         if "op(s) stay as portable float ops" in text or "calibrating in float32" in text:
@@ -259,6 +259,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ram-budget", type=byte_count, metavar="BYTES",
                    help="fail (exit 2) if the arena plus the method pool is larger (e.g. 256K)")
     p.add_argument("--header", action="store_true", help="also write <name>_pte.h for firmware builds")
+    # The choices are torchmcu.observers.ACTIVATION_RANGES (not imported: it loads torchao).
+    p.add_argument("--activation-ranges", choices=("minmax", "mse"), default="minmax",
+                   help="activation int8 ranges from calibration: min/max, or the range minimizing quantization "
+                        "MSE (default: %(default)s; docs/accuracy.md)")
     p.add_argument("--quiet", action="store_true", help="print nothing but warnings and errors")
     p.add_argument("--verbose", "-v", action="store_true", help="print the per-op plan")
     p.set_defaults(func=cmd_compile)

@@ -96,7 +96,8 @@ def export_model(module: torch.nn.Module, example_inputs: tuple) -> GraphModule:
     return exported.module(check_guards=False)
 
 
-def quantize(graph: GraphModule, calibration: Calibration, progress: Callable | None = None) -> GraphModule:
+def quantize(graph: GraphModule, calibration: Calibration, progress: Callable | None = None,
+             activation_ranges: str = "minmax") -> GraphModule:
     """Stage 2: PT2E int8 quantization with torchmcu's quantizer and calibration data."""
     from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_pt2e
 
@@ -104,7 +105,7 @@ def quantize(graph: GraphModule, calibration: Calibration, progress: Callable | 
 
     for p in pre_quantization_passes():
         graph = p(graph).graph_module
-    prepared = prepare_pt2e(graph, TorchMcuQuantizer())
+    prepared = prepare_pt2e(graph, TorchMcuQuantizer(activation_ranges))
     calibrate(prepared, progress(calibration) if progress else calibration)
     return convert_pt2e(prepared)
 
@@ -114,10 +115,25 @@ def calibrate(prepared: GraphModule, samples: Calibration) -> None:
 
     A graph that cannot run in float64 (an op pinned to float32) calibrates in
     float32, with a warning: its bytes may then depend on the machine.
+    Histogram observers ("mse" ranges) see the samples a second time, over the
+    rounded first-pass ranges, and then choose their ranges.
     """
-    from torchmcu.determinism import round_to_grid
+    from torchmcu.observers import histogram_observers
 
     samples = list(samples)
+    _observe(prepared, samples)
+    histograms = histogram_observers(prepared)
+    if histograms:
+        for observer in histograms:
+            observer.start_histogram()
+        _observe(prepared, samples)
+        for observer in histograms:
+            observer.choose_range()
+        _round_ranges(prepared)
+
+
+def _observe(prepared: GraphModule, samples: list) -> None:
+    """One calibration pass (float64, else float32), observed ranges rounded to the grid."""
     try:
         with torch.no_grad():
             prepared.to(torch.float64)
@@ -125,16 +141,22 @@ def calibrate(prepared: GraphModule, samples: Calibration) -> None:
                 prepared(*(x.to(torch.float64) for x in sample))
     except RuntimeError as error:
         warnings.warn(f"calibrating in float32 ({type(error).__name__}: {str(error).splitlines()[0]}); "
-                      "the program bytes may depend on this machine's CPU", stacklevel=3)
+                      "the program bytes may depend on this machine's CPU", stacklevel=4)
         _reset_observers(prepared)
         prepared.to(torch.float32)
         with torch.no_grad():
             for sample in samples:
                 prepared(*sample)
+    prepared.to(torch.float32)
+    _round_ranges(prepared)
+
+
+def _round_ranges(prepared: GraphModule) -> None:
+    from torchmcu.determinism import round_to_grid
+
     for observer in _observers(prepared):
         observer.min_val.copy_(round_to_grid(observer.min_val))
         observer.max_val.copy_(round_to_grid(observer.max_val))
-    prepared.to(torch.float32)
 
 
 def _observers(prepared: GraphModule) -> list[torch.nn.Module]:
@@ -265,6 +287,7 @@ def compile(
     strict: bool = False,
     progress: Callable | None = None,
     cmsis_nn_path: str | None = None,
+    activation_ranges: str = "minmax",
 ) -> CompiledProgram:
     """Compile `module` to an int8 torchmcu program for a Cortex-M target.
 
@@ -272,6 +295,7 @@ def compile(
     (with a warning: the scales will not fit real data). `strict` makes any op
     that cannot be lowered an error instead of a warning. `cmsis_nn_path` (or
     CMSIS_NN_PATH) sizes scratch with that CMSIS-NN checkout's own functions.
+    `activation_ranges` ("minmax" or "mse", torchmcu.observers) picks how activation ranges are chosen.
     """
     from torchmcu.determinism import fixed_float_environment, random_calibration
     from torchmcu.sizing import select_sizer
@@ -292,7 +316,7 @@ def compile(
         calibration = random_calibration(example_inputs)
     with fixed_float_environment():
         graph = export_model(module, example_inputs)
-        quantized = quantize(graph, calibration, progress)
+        quantized = quantize(graph, calibration, progress, activation_ranges)
     lowered, reasons = lower(quantized, target, example_inputs)
     not_lowered = remaining_float_ops(lowered, reasons)
     if not_lowered:

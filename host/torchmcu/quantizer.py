@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import operator
 
 import torch
@@ -30,6 +31,8 @@ from torchao.quantization.pt2e.quantizer import (
     Quantizer,
     SharedQuantizationSpec,
 )
+
+from torchmcu.observers import ACTIVATION_RANGES, MseObserver
 
 aten = torch.ops.aten
 
@@ -44,6 +47,17 @@ ACTIVATION = QuantizationSpec(
     qscheme=torch.per_tensor_affine,
     observer_or_fake_quant_ctr=MinMaxObserver.with_args(eps=_EPS),
 )
+
+
+def activation_spec(ranges: str) -> QuantizationSpec:
+    """ACTIVATION, with its ranges chosen as `ranges` names (torchmcu.observers.ACTIVATION_RANGES)."""
+    if ranges not in ACTIVATION_RANGES:
+        raise ValueError(f"activation ranges {ranges!r}: choose one of {', '.join(ACTIVATION_RANGES)}")
+    if ranges == "minmax":
+        return ACTIVATION
+    return dataclasses.replace(ACTIVATION, observer_or_fake_quant_ctr=MseObserver.with_args(eps=_EPS))
+
+
 SOFTMAX_OUTPUT = FixedQParamsQuantizationSpec(
     dtype=torch.int8, scale=1.0 / 256.0, zero_point=-128, quant_min=-128, quant_max=127,
     qscheme=torch.per_tensor_affine,
@@ -159,7 +173,7 @@ def _annotate(node: Node, inputs: dict[Node, object], output: object | None) -> 
     )
 
 
-def _input_spec(arg: Node) -> object:
+def _input_spec(arg: Node, activation: QuantizationSpec = ACTIVATION) -> object:
     """The spec for an activation input: the producer's own when it fixes its qparams.
 
     A fresh observer after softmax (fixed 1/256, -128) would requantize its
@@ -168,7 +182,7 @@ def _input_spec(arg: Node) -> object:
     annotation = arg.meta.get("quantization_annotation")
     if annotation is not None and isinstance(annotation.output_qspec, FixedQParamsQuantizationSpec):
         return SharedQuantizationSpec(arg)
-    return ACTIVATION
+    return activation
 
 
 def _fused_tail(node: Node) -> Node | None:
@@ -182,7 +196,14 @@ def _fused_tail(node: Node) -> Node | None:
 
 
 class TorchMcuQuantizer(Quantizer):
-    """Annotates an exported graph with CMSIS-NN's int8 scheme (see module docstring)."""
+    """Annotates an exported graph with CMSIS-NN's int8 scheme (see module docstring).
+
+    `activation_ranges` picks how activation ranges come from calibration (torchmcu.observers).
+    """
+
+    def __init__(self, activation_ranges: str = "minmax") -> None:
+        super().__init__()
+        self.activation = activation_spec(activation_ranges)
 
     def annotate(self, model: torch.fx.GraphModule) -> torch.fx.GraphModule:
         for node in model.graph.nodes:
@@ -193,13 +214,13 @@ class TorchMcuQuantizer(Quantizer):
             elif node.target in BINARY_OPS:
                 self._annotate_binary(node)
             elif node.target in MATMUL_OPS:
-                self._annotate_inputs_and_output(node, node.args[:2], ACTIVATION)
+                self._annotate_inputs_and_output(node, node.args[:2], self.activation)
             elif node.target in SOFTMAX_OPS:
                 self._annotate_inputs_and_output(node, node.args[:1], SOFTMAX_OUTPUT)
             elif node.target in TABLE_OPS:
-                self._annotate_inputs_and_output(node, node.args[:1], ACTIVATION)
+                self._annotate_inputs_and_output(node, node.args[:1], self.activation)
             elif node.target in SUM_OPS or node.target in NORM_OPS or node.target in LOG_SOFTMAX_OPS:
-                self._annotate_inputs_and_output(node, node.args[:1], ACTIVATION)
+                self._annotate_inputs_and_output(node, node.args[:1], self.activation)
             elif node.target in SHARED_QPARAM_OPS:
                 self._annotate_shared(node)
             elif node.target in CONCAT_OPS:
@@ -217,37 +238,37 @@ class TorchMcuQuantizer(Quantizer):
         x, weight = node.args[0], node.args[1]
         if not _is_float_activation(x) or not isinstance(weight, Node):
             return
-        inputs = {x: _input_spec(x), weight: _weight_spec(model, node, weight)}
+        inputs = {x: _input_spec(x, self.activation), weight: _weight_spec(model, node, weight)}
         tail = _fused_tail(node)
         if tail is None:
-            _annotate(node, inputs, ACTIVATION)
+            _annotate(node, inputs, self.activation)
             return
         _annotate(node, inputs, None)
-        _annotate(tail, {}, ACTIVATION)
+        _annotate(tail, {}, self.activation)
 
     def _annotate_binary(self, node: Node) -> None:
         operands = [a for a in node.args[:2] if _is_float_activation(a)]
         if not operands:
             return
-        inputs = {a: _input_spec(a) for a in operands}
+        inputs = {a: _input_spec(a, self.activation) for a in operands}
         tail = _fused_tail(node) if node.target in (aten.add.Tensor, aten.add_.Tensor) else None
         if tail is not None and tail.target in (aten.relu.default, aten.relu_.default):
             _annotate(node, inputs, None)
-            _annotate(tail, {}, ACTIVATION)
+            _annotate(tail, {}, self.activation)
         else:
-            _annotate(node, inputs, ACTIVATION)
+            _annotate(node, inputs, self.activation)
 
     def _annotate_inputs_and_output(self, node: Node, args, output) -> None:
         operands = [a for a in args if _is_float_activation(a)]
         if len(operands) != len(args):
             return
-        _annotate(node, {a: _input_spec(a) for a in operands}, output)
+        _annotate(node, {a: _input_spec(a, self.activation) for a in operands}, output)
 
     def _annotate_shared(self, node: Node) -> None:
         first = node.args[0]
         if not _is_float_activation(first):
             return
-        inputs: dict[Node, object] = {first: _input_spec(first)}
+        inputs: dict[Node, object] = {first: _input_spec(first, self.activation)}
         shared = SharedQuantizationSpec((first, node))
         # minimum/maximum: CMSIS-NN compares raw int8, so both inputs share one scale.
         for other in node.args[1:2]:
@@ -261,7 +282,7 @@ class TorchMcuQuantizer(Quantizer):
             return
         first = tensors[0]
         shared = SharedQuantizationSpec((first, node))
-        inputs: dict[Node, object] = {first: _input_spec(first)}
+        inputs: dict[Node, object] = {first: _input_spec(first, self.activation)}
         for other in tensors[1:]:
             inputs.setdefault(other, shared)
         _annotate(node, inputs, shared)
@@ -271,7 +292,7 @@ class TorchMcuQuantizer(Quantizer):
         first = node.args[0]
         if not _is_float_activation(first):
             return
-        _annotate(node, {first: _input_spec(first)}, None)
+        _annotate(node, {first: _input_spec(first, self.activation)}, None)
         for part in node.users:
             if is_getitem(part) and (parts is None or part.args[1] in parts):
                 _annotate(part, {}, SharedQuantizationSpec((first, node)))
