@@ -36,6 +36,14 @@ def discover() -> list[str]:
     return sorted(p.stem for p in ZOO.glob("*.py") if not p.stem.startswith("_"))
 
 
+def refuse_unknown(names: list[str]) -> bool:
+    """Print one error line naming the models the zoo lacks; True when there were any."""
+    unknown = sorted(set(names) - set(discover()))
+    if unknown:
+        print(f"error: no zoo model {', '.join(unknown)} (have: {', '.join(discover())})", file=sys.stderr)
+    return bool(unknown)
+
+
 def load(name: str):
     path = ZOO / f"{name}.py"
     if str(ZOO) not in sys.path:
@@ -171,9 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmsis_nn_child:
         _cmsis_nn_child(args.cmsis_nn_child)
         return 0
-    unknown = sorted(set(args.models) - set(discover()))
-    if unknown:
-        print(f"error: no zoo model {', '.join(unknown)} (have: {', '.join(discover())})", file=sys.stderr)
+    if refuse_unknown(args.models):
         return 2
     from torchmcu.cli import _quiet_third_party
 

@@ -54,9 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("models", nargs="+", help=f"zoo models ({', '.join(zoo.discover())})")
     args = parser.parse_args(argv)
-    unknown = sorted(set(args.models) - set(zoo.discover()))
-    if unknown:
-        print(f"error: no zoo model {', '.join(unknown)} (have: {', '.join(zoo.discover())})", file=sys.stderr)
+    if zoo.refuse_unknown(args.models):
         return 2
     sys.path.insert(0, str(zoo.ZOO))
     import _zoo_common

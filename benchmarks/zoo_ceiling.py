@@ -55,9 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("models", nargs="*", help=f"zoo models (default: all of {', '.join(zoo.discover())})")
     args = parser.parse_args(argv)
-    unknown = sorted(set(args.models) - set(zoo.discover()))
-    if unknown:
-        print(f"error: no zoo model {', '.join(unknown)} (have: {', '.join(zoo.discover())})", file=sys.stderr)
+    if zoo.refuse_unknown(args.models):
         return 2
     print(f"{'model':<28} {'all weights int8 dB':>19} {'first layer only dB':>19} {'all weights fp16 dB':>19}")
     for name in args.models or zoo.discover():

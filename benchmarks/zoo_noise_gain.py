@@ -87,8 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("model", help=f"a zoo model ({', '.join(zoo.discover())})")
     parser.add_argument("--all", action="store_true", help="every layer, not the first 8 and last 2")
     args = parser.parse_args(argv)
-    if args.model not in zoo.discover():
-        print(f"error: no zoo model {args.model} (have: {', '.join(zoo.discover())})", file=sys.stderr)
+    if zoo.refuse_unknown([args.model]):
         return 2
     report(args.model, args.all)
     return 0
