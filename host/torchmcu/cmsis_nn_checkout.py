@@ -98,6 +98,11 @@ class CheckoutSizer:
         self._lib = ctypes.CDLL(str(self._build()))
         self._id: int | None = None
 
+    def sigmoid_table(self) -> tuple[int, ...]:
+        """CMSIS-NN's sigmoid_table_uint16 as this checkout defines it: the table its s16 sigmoid and
+        tanh interpolate (arm_nn_activation_s16), which torchmcu::lstm programs carry (ops/lstm.py)."""
+        return tuple((ctypes.c_uint16 * 256).in_dll(self._lib, "sigmoid_table_uint16"))
+
     def _build(self) -> Path:
         cache = Path(os.environ.get("TORCHMCU_CACHE", Path.home() / ".cache" / "torchmcu")) / "cmsis_nn_sizers"
         library = cache / f"libcmsis_nn_{self.content}.so"

@@ -97,13 +97,14 @@ def export_model(module: torch.nn.Module, example_inputs: tuple) -> GraphModule:
 
 
 def quantize(graph: GraphModule, calibration: Calibration, progress: Callable | None = None,
-             activation_ranges: str = "minmax") -> GraphModule:
-    """Stage 2: PT2E int8 quantization with torchmcu's quantizer and calibration data."""
+             activation_ranges: str = "minmax", lstm_sigmoid_table: torch.Tensor | None = None) -> GraphModule:
+    """Stage 2: PT2E int8 quantization with torchmcu's quantizer and calibration data.
+    LSTMs fuse given `lstm_sigmoid_table` (torchmcu.lstm_fusion)."""
     from torchao.quantization.pt2e.quantize_pt2e import convert_pt2e, prepare_pt2e
 
     from torchmcu.quantizer import TorchMcuQuantizer
 
-    for p in pre_quantization_passes():
+    for p in pre_quantization_passes(lstm_sigmoid_table):
         graph = p(graph).graph_module
     prepared = prepare_pt2e(graph, TorchMcuQuantizer(activation_ranges))
     calibrate(prepared, progress(calibration) if progress else calibration)
@@ -298,6 +299,7 @@ def compile(
     `activation_ranges` ("minmax" or "mse", torchmcu.observers) picks how activation ranges are chosen.
     """
     from torchmcu.determinism import fixed_float_environment, random_calibration
+    from torchmcu.lstm_fusion import has_lstm, lstm_fusion
     from torchmcu.sizing import select_sizer
 
     target = target if isinstance(target, Target) else parse_target(target)
@@ -314,9 +316,11 @@ def compile(
             stacklevel=2,
         )
         calibration = random_calibration(example_inputs)
+    fusion = lstm_fusion(target, sizer)
     with fixed_float_environment():
         graph = export_model(module, example_inputs)
-        quantized = quantize(graph, calibration, progress, activation_ranges)
+        lstm_note = fusion.reason if has_lstm(graph) else None  # before the passes replace the LSTMs
+        quantized = quantize(graph, calibration, progress, activation_ranges, fusion.sigmoid_table)
     lowered, reasons = lower(quantized, target, example_inputs)
     not_lowered = remaining_float_ops(lowered, reasons)
     if not_lowered:
@@ -333,4 +337,6 @@ def compile(
         "method_allocator_note": "measured by loading the program in the host runner (64-bit): an upper bound on "
                                  "32-bit Cortex-M",
     })
+    if lstm_note:
+        plan["lstm_fusion"] = lstm_note
     return CompiledProgram(pte=pte, plan=plan, target=target, reference=lowered, not_lowered=not_lowered)

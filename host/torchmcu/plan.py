@@ -280,4 +280,6 @@ def format_plan(plan: dict[str, Any]) -> str:
                       for kind, nbytes in plan["constant_bytes_by_kind"].items()]
     if plan.get("method_allocator_note"):
         lines.append(f"  ({plan['method_allocator_note']})")
+    if plan.get("lstm_fusion"):
+        lines.append(f"LSTM layers: {plan['lstm_fusion']}")
     return "\n".join(lines)

@@ -23,6 +23,8 @@ import operator
 
 import torch
 from torch.fx import Node
+
+from torchmcu.passes.fuse_lstm_pass import LSTM_LAYER
 from torchao.quantization.pt2e.observer import MinMaxObserver, PerChannelMinMaxObserver
 from torchao.quantization.pt2e.quantizer import (
     FixedQParamsQuantizationSpec,
@@ -219,7 +221,8 @@ class TorchMcuQuantizer(Quantizer):
                 self._annotate_inputs_and_output(node, node.args[:1], SOFTMAX_OUTPUT)
             elif node.target in TABLE_OPS:
                 self._annotate_inputs_and_output(node, node.args[:1], self.activation)
-            elif node.target in SUM_OPS or node.target in NORM_OPS or node.target in LOG_SOFTMAX_OPS:
+            elif node.target in SUM_OPS or node.target in NORM_OPS or node.target in LOG_SOFTMAX_OPS \
+                    or node.target == LSTM_LAYER:
                 self._annotate_inputs_and_output(node, node.args[:1], self.activation)
             elif node.target in SHARED_QPARAM_OPS:
                 self._annotate_shared(node)

@@ -15,6 +15,7 @@ import torch
 import torchmcu.ops  # noqa: F401  (registers torch.ops.torchmcu)
 from torchmcu.ops import linear as linear_op
 from tests.target.harness import ROLE_INPUT, ROLE_OUTPUT, ROLE_SCRATCH, Case
+from tests.target.lstm_cases import lstm_case
 from torchmcu import qmath, scratch_sizes
 
 ops = torch.ops.torchmcu
@@ -447,4 +448,5 @@ def all_cases(isa: str, seed: int = 0, per_op: int = 12) -> list[Case]:
         cases += reduction_cases(rng) + [layer_norm_case(rng), log_softmax_case(rng)]
         cases += [slice_case(rng), cat_case(rng), elementwise_case(rng, "sub")]
         cases += [adaptive_pool2d_case(rng), upsample_bilinear2d_case(rng), prelu_case(rng)]
+        cases += [lstm_case(rng)]
     return cases

@@ -33,6 +33,7 @@ OPS = {"conv2d": 1, "depthwise_conv2d": 2, "transpose_conv2d": 3, "linear": 4, "
 OPS |= {"reduce_sum": 40, "reduce_extremum": 41, "layer_norm": 42, "log_softmax": 43}
 OPS |= {"slice": 50, "cat": 51}  # strided copy and concatenation
 OPS |= {"adaptive_pool2d": 60, "upsample_bilinear2d": 61, "prelu": 62}  # resampling, per-channel PReLU
+OPS |= {"lstm": 70}  # recurrent layers
 # Harness-only ops (harness/main.c): "spin" runs params[0] iterations of a 2-instruction loop.
 HARNESS_OPS = {"spin": 1000}
 

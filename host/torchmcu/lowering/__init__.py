@@ -87,6 +87,7 @@ def _load_lowerings() -> None:
         elementwise,
         linear,
         log_softmax,
+        lstm,
         matmul,
         normalization,
         pooling,

@@ -15,6 +15,7 @@ from torchmcu.ops import (  # noqa: F401  (registration happens on import)
     layer_norm,
     linear,
     log_softmax,
+    lstm,
     lut,
     max_pool2d,
     maximum,

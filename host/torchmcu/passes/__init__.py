@@ -6,6 +6,7 @@ edge pass runs on the edge program just before `to_executorch`.
 
 from __future__ import annotations
 
+import torch
 from torch.fx.passes.infra.pass_base import PassBase
 
 from torchmcu.passes.decompose_attention_pass import DecomposeAttentionPass
@@ -13,6 +14,7 @@ from torchmcu.passes.decompose_recurrent_pass import DecomposeRecurrentPass
 from torchmcu.passes.equalize_linear_pairs_pass import EqualizeLinearPairsPass
 from torchmcu.passes.fold_batch_norm_pass import FoldBatchNormPass
 from torchmcu.passes.fold_transposes_pass import FoldTransposesPass
+from torchmcu.passes.fuse_lstm_pass import FuseLstmPass
 from torchmcu.passes.fuse_views_pass import FuseViewsPass
 from torchmcu.passes.lower_boundary_qdq_pass import LowerBoundaryQDQPass
 from torchmcu.passes.lower_quantized_ops_pass import LowerQuantizedOpsPass
@@ -20,8 +22,9 @@ from torchmcu.passes.plan_scratch_pass import PlanScratchPass
 from torchmcu.passes.remove_unused_constants_pass import RemoveUnusedConstantsPass
 
 
-def pre_quantization_passes() -> list[PassBase]:
-    """On the exported float graph, before observers are inserted."""
+def pre_quantization_passes(lstm_sigmoid_table: torch.Tensor | None = None) -> list[PassBase]:
+    """On the exported float graph, before observers are inserted; LSTMs fuse only given the
+    sigmoid table (torchmcu.lstm_fusion)."""
     return [
         # Linear + BatchNorm1d (conv + BN is folded by torchao's prepare_pt2e):
         # must happen before observers so the folded weights are what gets quantized.
@@ -31,7 +34,9 @@ def pre_quantization_passes() -> list[PassBase]:
         EqualizeLinearPairsPass(),
         # Attention as matmul/softmax/matmul: each step needs its own observer.
         DecomposeAttentionPass(),
-        # LSTM / GRU unrolled into linear, table and elementwise ops, so calibration sees every gate.
+        # LSTM layers arm_lstm_unidirectional_s8 can run: one op each, recording the cell range.
+        FuseLstmPass(lstm_sigmoid_table),
+        # Other LSTM / GRU unrolled into linear, table and elementwise ops, so calibration sees every gate.
         DecomposeRecurrentPass(),
     ]
 
@@ -62,6 +67,7 @@ __all__ = [
     "EqualizeLinearPairsPass",
     "FoldBatchNormPass",
     "FoldTransposesPass",
+    "FuseLstmPass",
     "FuseViewsPass",
     "LowerBoundaryQDQPass",
     "LowerQuantizedOpsPass",

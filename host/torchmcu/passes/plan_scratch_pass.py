@@ -9,6 +9,7 @@ from torch._guards import detect_fake_mode
 from torch.fx import GraphModule, Node
 
 from torchmcu.ops import named_args
+from torchmcu.ops import lstm as lstm_op
 from torchmcu.ops._common import spatial_padding
 
 
@@ -57,12 +58,19 @@ def _avg_pool2d(sizer, isa: str, node: Node, a: dict) -> dict[str, int]:
     return {"scratch": sizer.avg_pool2d_scratch_bytes(isa, output_w=out_w, channels=channels)}
 
 
+def _lstm(sizer, isa: str, node: Node, a: dict) -> dict[str, int]:
+    """Two gate buffers and the cell state (CMSIS-NN has no sizer for them: the same on every ISA)."""
+    shape = _shape(a["input"])
+    return {"scratch": lstm_op.scratch_bytes(shape[1] if a["time_major"] else shape[0], _shape(node)[2])}
+
+
 SCRATCH_SIZERS = {
     "conv2d": _conv2d,
     "depthwise_conv2d": _depthwise_conv2d,
     "transpose_conv2d": _transpose_conv2d,
     "batch_matmul": _batch_matmul,
     "avg_pool2d": _avg_pool2d,
+    "lstm": _lstm,
 }
 
 

@@ -140,7 +140,9 @@ def compare_model(module: torch.nn.Module, example_inputs: tuple, calibration: l
     """Quantize `module` with `calibration` for `target`, then measure it on `samples`
     (default: the calibration data)."""
     from torchmcu.compiler import export_model, lower, propagate_static_shapes, quantize
+    from torchmcu.lstm_fusion import lstm_fusion
     from torchmcu.passes import LowerQuantizedOpsPass, pre_quantization_passes
+    from torchmcu.sizing import select_sizer
     from torchmcu.target import parse_target
 
     parsed = parse_target(target)
@@ -148,9 +150,10 @@ def compare_model(module: torch.nn.Module, example_inputs: tuple, calibration: l
     module = module.eval()
     graph = export_model(module, example_inputs)
     float_graph = copy.deepcopy(graph)
-    for p in pre_quantization_passes():
+    lstm_table = lstm_fusion(parsed, select_sizer()).sigmoid_table  # LSTMs as compile runs them
+    for p in pre_quantization_passes(lstm_table):
         float_graph = p(float_graph).graph_module
-    quantized = quantize(copy.deepcopy(graph), calibration, progress)
+    quantized = quantize(copy.deepcopy(graph), calibration, progress, lstm_sigmoid_table=lstm_table)
 
     layers_graph = copy.deepcopy(quantized)
     propagate_static_shapes(layers_graph, example_inputs)

@@ -34,6 +34,7 @@ typedef enum {
   TMCU_ERR_SCRATCH = -2, /* scratch smaller than the kernel needs */
   TMCU_ERR_BACKEND = -3, /* CMSIS-NN returned an error */
   TMCU_ERR_NOT_SELECTED = -4, /* a portable fallback the firmware's kernel selection left out */
+  TMCU_ERR_TABLE = -5,        /* a program's table differs from the one this firmware's CMSIS-NN uses */
 } tmcu_status;
 
 const char* tmcu_status_str(tmcu_status status);
@@ -226,6 +227,33 @@ int32_t tmcu_transpose_conv2d_s8_scratch_needed(const tmcu_conv_params* params, 
                                                 int32_t* reverse_size);
 int32_t tmcu_batch_matmul_s8_scratch_needed(const tmcu_dims* output_dims);
 int32_t tmcu_avg_pool2d_s8_scratch_needed(int32_t output_w, int32_t channels);
+
+/* A unidirectional LSTM layer as arm_lstm_unidirectional_s8 (host/torchmcu/ops/lstm.py): int8 input and
+ * output, int16 gates (Q3.12 in, Q0.15 out) and cell state (scale 2^cell_scale_power), zero initial
+ * state. Gates in PyTorch's row order i, f, g, o. */
+typedef struct {
+  int32_t time_major; /* 1: input [T, B, I]; 0: [B, T, I] */
+  int32_t batch, time_steps, input_size, hidden_size;
+  int32_t input_offset;  /* -input zero point */
+  int32_t output_offset; /* +output zero point (the hidden state's) */
+  int32_t forget_to_cell_multiplier, forget_to_cell_shift;
+  int32_t input_to_cell_multiplier, input_to_cell_shift;
+  int32_t cell_clip; /* 0: none; else |c| <= cell_clip */
+  int32_t cell_scale_power;
+  int32_t output_multiplier, output_shift;
+} tmcu_lstm_params;
+
+/* input_weights [4H, I] and hidden_weights [4H, H] int8; input_bias and hidden_bias [4H] int32 effective
+ * biases (bias + kernel sums times offsets); gate_multiplier/gate_shift [8]: the input path's i, f, g, o,
+ * then the hidden path's. sigmoid_table [256]: CMSIS-NN's sigmoid_table_uint16 as the compiler read it
+ * from its checkout; the portable kernel interpolates it, the CMSIS-NN one returns TMCU_ERR_TABLE unless
+ * it equals the table CMSIS-NN was built with. Scratch: tmcu_lstm_s8_scratch_needed bytes (two gate
+ * buffers, the cell state). */
+tmcu_status tmcu_lstm_s8(const tmcu_lstm_params* params, const int8_t* input, const int8_t* input_weights,
+                         const int32_t* input_bias, const int8_t* hidden_weights, const int32_t* hidden_bias,
+                         const int32_t* gate_multiplier, const int32_t* gate_shift, const uint16_t* sigmoid_table,
+                         int8_t* output, tmcu_buf scratch);
+int32_t tmcu_lstm_s8_scratch_needed(int32_t batch, int32_t hidden_size);
 
 #ifdef __cplusplus
 }

@@ -164,4 +164,31 @@ static inline int tmcu_full_permutation(const tmcu_dims* in, int32_t rank, const
   return 1;
 }
 
+/* An LSTM layer the portable and CMSIS-NN kernels both take: shapes whose int32 index math is exact, CMSIS-NN's
+ * shift range, and a cell scale whose tanh input shift (cell_scale_power + 12) keeps c * (3 << shift) in int32. */
+static inline int tmcu_check_lstm(const tmcu_lstm_params* p, const int8_t* input, const int8_t* input_weights,
+                                  const int32_t* input_bias, const int8_t* hidden_weights,
+                                  const int32_t* hidden_bias, const int32_t* gate_multiplier,
+                                  const int32_t* gate_shift, const uint16_t* sigmoid_table, const int8_t* output,
+                                  tmcu_buf scratch) {
+  if (p == 0 || input == 0 || input_weights == 0 || input_bias == 0 || hidden_weights == 0 || hidden_bias == 0 ||
+      gate_multiplier == 0 || gate_shift == 0 || sigmoid_table == 0 || output == 0) {
+    return 0;
+  }
+  if (p->batch < 1 || p->time_steps < 1 || p->input_size < 1 || p->hidden_size < 1 || p->batch > TMCU_MAX_DIM ||
+      p->time_steps > TMCU_MAX_DIM || p->input_size > TMCU_MAX_DIM || p->hidden_size > TMCU_MAX_DIM ||
+      (int64_t)p->batch * p->time_steps * p->input_size > TMCU_MAX_ELEMENTS ||
+      (int64_t)p->batch * p->time_steps * p->hidden_size > TMCU_MAX_ELEMENTS ||
+      (int64_t)4 * p->hidden_size * (p->input_size > p->hidden_size ? p->input_size : p->hidden_size) >
+          TMCU_MAX_ELEMENTS) {
+    return 0;
+  }
+  const int64_t needed = (int64_t)6 * p->batch * p->hidden_size;
+  return tmcu_valid_shifts(gate_shift, 8) && (p->time_major == 0 || p->time_major == 1) && p->input_offset >= -127 && p->input_offset <= 128 &&
+         p->output_offset >= -128 && p->output_offset <= 127 && tmcu_valid_shift(p->forget_to_cell_shift) &&
+         tmcu_valid_shift(p->input_to_cell_shift) && tmcu_valid_shift(p->output_shift) && p->cell_clip >= 0 &&
+         p->cell_clip <= 32767 && p->cell_scale_power >= -27 && p->cell_scale_power <= 3 &&
+         scratch.data != 0 && scratch.size >= needed;
+}
+
 #endif /* TORCHMCU_NN_COMMON_CHECKS_H_ */

@@ -93,3 +93,6 @@ int32_t tmcu_avg_pool2d_s8_scratch_size(int32_t isa, int32_t output_w, int32_t c
   (void)output_w;
   return isa == TORCHMCU_ISA_DSP ? channels * 4 : 0;
 }
+
+/* The LSTM's two int16 gate buffers and int16 cell state, B*H each (ops/lstm.py scratch_bytes). */
+int32_t tmcu_lstm_s8_scratch_needed(int32_t batch, int32_t hidden_size) { return 6 * batch * hidden_size; }

@@ -180,6 +180,13 @@ int32_t dispatch(const test_case* c) {
                | input, negative multiplier, negative shift, output */
       EXPECT(6, 4);
       return tmcu_prelu_s8(IN(0), p[0], p[1], IN(1), IN(2), p[2], p[3], p[4], p[5], OUT(3));
+    case 70: { /* lstm: tmcu_lstm_params[15] | input, input_weights, input_bias, hidden_weights, hidden_bias,
+                 gate_multiplier, gate_shift, sigmoid_table, output, scratch */
+      EXPECT(15, 10);
+      const tmcu_lstm_params lstm = {p[0], p[1], p[2],  p[3],  p[4],  p[5],  p[6], p[7],
+                                     p[8], p[9], p[10], p[11], p[12], p[13], p[14]};
+      return tmcu_lstm_s8(&lstm, IN(0), IN(1), IN(2), IN(3), IN(4), IN(5), IN(6), IN(7), OUT(8), buf(c, 9));
+    }
     default:
       return -100;
   }
