@@ -85,25 +85,13 @@ struct KernelArguments<Tensor& (*)(KernelRuntimeContext&, Args...)> {
   /* The stack has one EValue per parameter, each of the parameter's kind, plus
    * the returned tensor (the out argument again). */
   static bool match(executorch::runtime::Span<executorch::runtime::EValue*> stack) {
-    if (stack.size() != sizeof...(Args) + 1) {
-      return false;
-    }
-    size_t i = 0;
-    bool ok = true;
-    ((ok = ok && stack[i] != nullptr && EValueHolds<Args>::check(*stack[i]), ++i), ...);
-    return ok && stack[i] != nullptr && stack[i]->isTensor();
+    return every_argument_holds<false>(stack);
   }
 
   /* match() and no empty tensor on the stack, in one pass: the per-call check. A call that fails it is
    * diagnosed again by match() and first_empty_tensor(), which name the problem. */
   static bool ready(executorch::runtime::Span<executorch::runtime::EValue*> stack) {
-    if (stack.size() != sizeof...(Args) + 1) {
-      return false;
-    }
-    size_t i = 0;
-    bool ok = true;
-    ((ok = ok && stack[i] != nullptr && EValueHolds<Args>::ready(*stack[i]), ++i), ...);
-    return ok && stack[i] != nullptr && EValueHolds<Tensor&>::ready(*stack[i]);
+    return every_argument_holds<true>(stack);
   }
 
   /* Calls `func` with the stack's values, once ready() has passed. */
@@ -113,6 +101,27 @@ struct KernelArguments<Tensor& (*)(KernelRuntimeContext&, Args...)> {
   }
 
  private:
+  /* Each parameter's EValue is of its kind (and, with NonEmpty, no tensor is empty), the out tensor last. */
+  template <bool NonEmpty>
+  static bool every_argument_holds(executorch::runtime::Span<executorch::runtime::EValue*> stack) {
+    if (stack.size() != sizeof...(Args) + 1) {
+      return false;
+    }
+    size_t i = 0;
+    bool ok = true;
+    ((ok = ok && stack[i] != nullptr && holds<Args, NonEmpty>(*stack[i]), ++i), ...);
+    return ok && stack[i] != nullptr && holds<Tensor&, NonEmpty>(*stack[i]);
+  }
+
+  template <typename T, bool NonEmpty>
+  static bool holds(const executorch::runtime::EValue& v) {
+    if constexpr (NonEmpty) {
+      return EValueHolds<T>::ready(v);
+    } else {
+      return EValueHolds<T>::check(v);
+    }
+  }
+
   template <Tensor& (*func)(KernelRuntimeContext&, Args...), size_t... I>
   static void call_with(KernelRuntimeContext& ctx, executorch::runtime::Span<executorch::runtime::EValue*> stack,
                         std::index_sequence<I...>) {
