@@ -119,6 +119,9 @@ def as_case(call: KernelCall, isa: str, rng) -> Case | None:
         case = cases.elementwise_case(rng, op, (_rank4(a["input1"]), _rank4(a["input2"])))
     elif op in ("quantize_per_tensor", "dequantize_per_tensor"):
         case = _boundary(rng, op, a)
+    elif op == "quantize_per_tensor_nhwc":
+        x = rng.standard_normal(a["input"]).astype(np.float32)
+        case = cases.quantize_nhwc_case(rng, a["input"], x)
     elif op == "softmax":
         case = cases.softmax(rng, math.prod(a["input"][:-1]), a["input"][-1])
     elif op == "transpose":

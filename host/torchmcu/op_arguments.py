@@ -26,6 +26,7 @@ ARGUMENT_NAMES: dict[str, tuple[str, ...]] = {
     'pad': ('input', 'pre_pad', 'post_pad', 'pad_value'),
     'prelu': ('input', 'negative_multiplier', 'negative_shift', 'input_offset', 'output_offset', 'positive_multiplier', 'positive_shift'),
     'quantize_per_tensor': ('input', 'scale', 'zero_point'),
+    'quantize_per_tensor_nhwc': ('input', 'scale', 'zero_point'),
     'reduce_extremum': ('input', 'dims', 'largest'),
     'reduce_sum': ('input', 'dims', 'input_offset', 'output_offset', 'multiplier', 'shift'),
     'slice': ('input', 'start', 'step', 'size'),

@@ -95,7 +95,8 @@ def test_program_kernel_calls_become_harness_cases_the_kernels_pass():
     planned = [op["op"].removesuffix(".out") for op in program.plan["ops"]]
     assert [c.op for c in calls] == planned
     cases = layers.program_cases(program.pte, "mve")
-    harness_names = {"quantize_per_tensor": "quantize", "dequantize_per_tensor": "dequantize"}
+    harness_names = {"quantize_per_tensor": "quantize", "dequantize_per_tensor": "dequantize",
+                     "quantize_per_tensor_nhwc": "quantize_nhwc"}
     kernels = [op.removeprefix("torchmcu::") for op in planned if op not in layers.FREE_OPS]
     assert [c.op for c in cases] == [harness_names.get(op, op) for op in kernels]
     first_conv = next(c for c in calls if c.op == "torchmcu::conv2d")

@@ -70,3 +70,12 @@ def test_layout_changes_only_at_the_boundary():
     ops = [op["op"].split(".")[0] for op in program.plan["ops"]]
     inner = ops[2:-2]
     assert "torchmcu::transpose" not in inner, ops
+
+
+@pytest.mark.parametrize("name", ["small_cnn", "resnet8"])
+def test_an_image_input_is_quantized_straight_to_nhwc(name):
+    """The float NCHW input's quantize writes NHWC itself (FuseInputQuantizeTransposePass): no transpose call."""
+    program, _ = compiled_model(name)
+    ops = [op["op"].split(".")[0] for op in program.plan["ops"]]
+    assert ops[0] == "torchmcu::quantize_per_tensor_nhwc", ops
+    assert "torchmcu::transpose" not in ops[:-2], ops

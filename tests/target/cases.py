@@ -401,6 +401,23 @@ def quantize_cases(rng, x: np.ndarray | None = None, scale: float | None = None,
     ]
 
 
+def quantize_nhwc_case(rng, shape: tuple[int, int, int, int], x: np.ndarray | None = None) -> Case:
+    """quantize an NCHW float tensor of `shape` straight into NHWC (torchmcu::quantize_per_tensor_nhwc)."""
+    scale = float(np.float32(rng.uniform(0.005, 0.5)))
+    zero_point = int(rng.integers(-128, 128))
+    if x is None:
+        x = (rng.standard_normal(shape) * 10).astype(np.float32)
+    n, c, h, w = shape
+    q = ops.quantize_per_tensor_nhwc(t(x), scale, zero_point).numpy()
+    return Case("quantize_nhwc", [n, c, h * w, int(np.float32(scale).view(np.int32)), zero_point],
+                [(ROLE_INPUT, x), (ROLE_OUTPUT, q.nbytes)], [q], f"quantize_nhwc {shape} scale={scale} zp={zero_point}")
+
+
+def quantize_nhwc_case_random(rng) -> Case:
+    return quantize_nhwc_case(rng, (int(rng.integers(1, 3)), int(rng.integers(1, 6)), int(rng.integers(1, 8)),
+                                    int(rng.integers(1, 8))))
+
+
 # Model-boundary floats the Helium quantize loop must treat as the scalar one does: ties to even, a
 # saturating zero-point add, NaN to the zero point, -0.0; 11 values leave a partial last vector.
 BOUNDARY_FLOATS = np.array([0.125, 0.375, -0.125, -0.375, np.inf, -np.inf, np.nan, -0.0, 3e38, -3e38, 7.0],
@@ -429,6 +446,12 @@ def edge_cases(rng, isa: str) -> list[Case]:
                label="linear per-tensor, no bias, no kernel_sum"),
         linear(rng, isa, 1, 33, 7, per_channel=True, label="linear per-channel with kernel_sum"),
         *quantize_cases(rng, BOUNDARY_FLOATS, scale=0.25, zero_point=100),
+        # One channel (the contiguous loop), three channels with an odd plane (a partial last vector), and
+        # the boundary floats spread over channels and tails.
+        quantize_nhwc_case(rng, (1, 1, 5, 3)),
+        quantize_nhwc_case(rng, (1, 3, 5, 5)),
+        quantize_nhwc_case(rng, (2, 3, 3, 3)),
+        quantize_nhwc_case(rng, (1, 3, 11, 1), np.tile(BOUNDARY_FLOATS, 3).reshape(1, 3, 11, 1)),
     ]
 
 
@@ -444,7 +467,7 @@ def all_cases(isa: str, seed: int = 0, per_op: int = 12) -> list[Case]:
         cases += [linear_case(rng, isa), batch_matmul_case(rng, isa), softmax_case(rng), pad_case(rng),
                   transpose_case(rng), pool_case(rng, "avg_pool2d", isa), pool_case(rng, "max_pool2d", isa)]
         cases += [elementwise_case(rng, op) for op in ("add", "mul", "minimum", "maximum")]
-        cases += quantize_cases(rng)
+        cases += quantize_cases(rng) + [quantize_nhwc_case_random(rng)]
         cases += reduction_cases(rng) + [layer_norm_case(rng), log_softmax_case(rng)]
         cases += [slice_case(rng), cat_case(rng), elementwise_case(rng, "sub")]
         cases += [adaptive_pool2d_case(rng), upsample_bilinear2d_case(rng), prelu_case(rng)]

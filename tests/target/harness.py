@@ -28,7 +28,8 @@ ROLE_INPUT, ROLE_OUTPUT, ROLE_SCRATCH = 0, 1, 2
 # Op ids of harness/dispatch.c.
 OPS = {"conv2d": 1, "depthwise_conv2d": 2, "transpose_conv2d": 3, "linear": 4, "batch_matmul": 5, "add": 6,
        "mul": 7, "minimum": 8, "maximum": 9, "avg_pool2d": 10, "max_pool2d": 11, "softmax": 12, "pad": 13,
-       "transpose": 14, "quantize": 15, "dequantize": 16, "lut": 17}
+       "transpose": 14, "quantize": 15, "dequantize": 16, "lut": 17,
+       "quantize_nhwc": 18}
 # Ops of issue 18 (reductions, normalisation, ...) number from 40 on.
 OPS |= {"reduce_sum": 40, "reduce_extremum": 41, "layer_norm": 42, "log_softmax": 43}
 OPS |= {"slice": 50, "cat": 51}  # strided copy and concatenation

@@ -24,6 +24,7 @@ from torchmcu.ops import (  # noqa: F401  (registration happens on import)
     pad,
     prelu,
     quantize_per_tensor,
+    quantize_per_tensor_nhwc,
     reduce_extremum,
     reduce_sum,
     slice,

@@ -14,6 +14,7 @@ from torchmcu.passes.decompose_recurrent_pass import DecomposeRecurrentPass
 from torchmcu.passes.equalize_linear_pairs_pass import EqualizeLinearPairsPass
 from torchmcu.passes.fold_batch_norm_pass import FoldBatchNormPass
 from torchmcu.passes.fold_transposes_pass import FoldTransposesPass
+from torchmcu.passes.fuse_input_quantize_transpose_pass import FuseInputQuantizeTransposePass
 from torchmcu.passes.fuse_lstm_pass import FuseLstmPass
 from torchmcu.passes.fuse_views_pass import FuseViewsPass
 from torchmcu.passes.lower_boundary_qdq_pass import LowerBoundaryQDQPass
@@ -55,7 +56,10 @@ def lowering_passes(target) -> list[PassBase]:
         FoldTransposesPass(),
         FuseViewsPass(),
         FoldTransposesPass(),
-        # 4. Last: torch.export lifts every tensor left on the module into the
+        # 4. The input's quantize then writes NHWC itself: only once the transposes
+        #    are folded is the one left after it known to be the input's layout change.
+        FuseInputQuantizeTransposePass(),
+        # 5. Last: torch.export lifts every tensor left on the module into the
         #    program, so the weights lowering replaced must be gone before re-export.
         RemoveUnusedConstantsPass(),
     ]
@@ -67,6 +71,7 @@ __all__ = [
     "EqualizeLinearPairsPass",
     "FoldBatchNormPass",
     "FoldTransposesPass",
+    "FuseInputQuantizeTransposePass",
     "FuseLstmPass",
     "FuseViewsPass",
     "LowerBoundaryQDQPass",

@@ -35,6 +35,7 @@ _TORCHMCU_SHARED = {"runner": "torchmcu runner", "program_checks": "torchmcu run
                     "status": "torchmcu kernels (shared)", "minimum_maximum": "kernels: minimum/maximum",
                     "minimum": "kernels: minimum/maximum", "maximum": "kernels: minimum/maximum",
                     "quantize_per_tensor": "kernels: quantize/dequantize",
+                    "quantize_per_tensor_nhwc": "kernels: quantize/dequantize",
                     "dequantize_per_tensor": "kernels: quantize/dequantize"}
 _C_LIBRARIES = re.compile(r"(^|/)(libc|libg|libm|libstdc\+\+|libsupc\+\+|libgcc|libnosys|crt\w*)(_nano)?\.(a|o)\b")
 

@@ -161,6 +161,10 @@ tmcu_status tmcu_cat_part_s8(const tmcu_dims* input_dims, const int8_t* input, i
                              const tmcu_dims* output_dims, int8_t* output);
 
 tmcu_status tmcu_quantize_f32_s8(const float* input, int32_t size, float scale, int32_t zero_point, int8_t* output);
+/* quantize an NCHW float input ([batches, channels, plane = H*W]) straight into NHWC int8: the model-input
+ * quantize with the NCHW->NHWC transpose folded in, bit-exact with tmcu_quantize_f32_s8. */
+tmcu_status tmcu_quantize_f32_s8_nhwc(const float* input, int32_t batches, int32_t channels, int32_t plane, float scale,
+                                     int32_t zero_point, int8_t* output);
 tmcu_status tmcu_dequantize_s8_f32(const int8_t* input, int32_t size, float scale, int32_t zero_point, float* output);
 tmcu_status tmcu_lut_s8(const int8_t* input, int32_t size, const int8_t* table, int8_t* output);
 

@@ -29,6 +29,23 @@ static void quantize_mve(const float* input, int32_t size, float inverse_scale, 
   }
 }
 
+/* One channel plane of an NCHW input into NHWC: contiguous float loads as above, each int8 lane stored
+ * `channels` bytes after the previous one (byte scatter), so no separate transpose pass is needed. */
+static void quantize_plane_strided_mve(const float* input, int32_t plane, int32_t channels, float inverse_scale,
+                                       int32_t zero_point, int8_t* output) {
+  const uint32x4_t offsets = vmulq_n_u32(vidupq_n_u32(0u, 1), (uint32_t)channels);
+  const int32_t step = 4 * channels;
+  int32_t i = 0;
+  for (; i + 4 <= plane; i += 4, output += step) {
+    vstrbq_scatter_offset_s32(output, offsets, quantize_lanes(vld1q_f32(input + i), inverse_scale, zero_point));
+  }
+  if (i < plane) {
+    const mve_pred16_t active = vctp32q((uint32_t)(plane - i));
+    vstrbq_scatter_offset_p_s32(output, offsets,
+                                quantize_lanes(vldrwq_z_f32(input + i, active), inverse_scale, zero_point), active);
+  }
+}
+
 static inline float32x4_t dequantize_lanes(int32x4_t values, float scale, int32_t zero_point) {
   return vmulq_n_f32(vcvtq_f32_s32(vsubq_n_s32(values, zero_point)), scale);
 }
@@ -90,6 +107,36 @@ tmcu_status tmcu_quantize_f32_s8(const float* input, int32_t size, float scale, 
     output[i] = round_to_int8(input[i] * inverse_scale, zero_point);
   }
 #endif
+  return TMCU_OK;
+}
+
+tmcu_status tmcu_quantize_f32_s8_nhwc(const float* input, int32_t batches, int32_t channels, int32_t plane, float scale,
+                                     int32_t zero_point, int8_t* output) {
+  if (batches < 1 || channels < 1 || plane < 1 || (int64_t)batches * channels * plane > TMCU_MAX_ELEMENTS) {
+    return TMCU_ERR_ARG;
+  }
+  if (channels == 1) {
+    /* NCHW and NHWC hold the same bytes: the contiguous loop. */
+    return tmcu_quantize_f32_s8(input, batches * plane, scale, zero_point, output);
+  }
+  if (input == 0 || output == 0 || !(scale > 0.0f) || !isfinite(scale) || zero_point < -128 || zero_point > 127) {
+    return TMCU_ERR_ARG;
+  }
+  const float inverse_scale = 1.0f / scale;
+  for (int32_t n = 0; n < batches; ++n) {
+    for (int32_t c = 0; c < channels; ++c) {
+      /* In int32: the element count was checked against TMCU_MAX_ELEMENTS (2^28). */
+      const float* source = input + (n * channels + c) * plane;
+      int8_t* target = output + n * plane * channels + c;
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 2)
+      quantize_plane_strided_mve(source, plane, channels, inverse_scale, zero_point, target);
+#else
+      for (int32_t i = 0; i < plane; ++i, target += channels) {
+        *target = round_to_int8(source[i] * inverse_scale, zero_point);
+      }
+#endif
+    }
+  }
   return TMCU_OK;
 }
 

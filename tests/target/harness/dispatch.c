@@ -144,6 +144,9 @@ int32_t dispatch(const test_case* c) {
     case 16: /* dequantize: size, scale bits, zero_point | input, output (float) */
       EXPECT(3, 2);
       return tmcu_dequantize_s8_f32(IN(0), p[0], float_at(p[1]), p[2], OUT(1));
+    case 18: /* quantize_nhwc: batches, channels, plane (h*w), scale bits, zero_point | input (float NCHW), output */
+      EXPECT(5, 2);
+      return tmcu_quantize_f32_s8_nhwc(IN(0), p[0], p[1], p[2], float_at(p[3]), p[4], OUT(1));
     case 17: /* lut: size | input, table, output */
       EXPECT(1, 3);
       return tmcu_lut_s8(IN(0), p[0], IN(1), OUT(2));
