@@ -45,6 +45,18 @@ function(_torchmcu_python out_var)
   set(${out_var} ${Python3_EXECUTABLE} PARENT_SCOPE)
 endfunction()
 
+# The compiler's identity (python -m torchmcu.fingerprint): a program compiled by another
+# torchmcu is compiled again, not embedded in a firmware whose operator set it may not match.
+function(_torchmcu_compiler_fingerprint out_var)
+  _torchmcu_python(python)
+  execute_process(COMMAND ${python} -m torchmcu.fingerprint OUTPUT_VARIABLE fingerprint
+                  OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE failed ERROR_VARIABLE log)
+  if(failed)
+    message(FATAL_ERROR "torchmcu: reading the compiler's fingerprint failed:\n${log}")
+  endif()
+  set(${out_var} ${fingerprint} PARENT_SCOPE)
+endfunction()
+
 # The 32-bit id of a CMSIS-NN checkout's sizing functions, as the host planner
 # records it (python -m torchmcu.cmsis_nn_checkout PATH).
 function(torchmcu_cmsis_nn_sizing_version cmsis_nn_path out_var)
@@ -115,6 +127,10 @@ function(torchmcu_add_model target)
                 --output-dir ${out} --name ${name} --header --quiet)
     set(comment "torchmcu: compiling ${stem} for ${cpu}")
     set(program ${out}/${name}.pte)
+    # Rewritten only when it changes: a new torchmcu recompiles the model at the next build.
+    _torchmcu_compiler_fingerprint(fingerprint)
+    set(compiler_stamp ${out}/compiler.fingerprint)
+    file(CONFIGURE OUTPUT ${compiler_stamp} CONTENT "${fingerprint}\n")
   elseif(extension STREQUAL ".pte")
     set(produce ${python} -m torchmcu plan ${model} --json --output ${plan}
         COMMAND ${python} -m torchmcu header ${model} --output ${header} --name ${name})
@@ -145,7 +161,7 @@ function(torchmcu_add_model target)
     COMMAND ${CMAKE_COMMAND} -DPLAN=${plan} -DNAME=${name} -DOUTPUT=${memory_header}
             -DARENA_OVERRIDE=${arena_override} -DPOOL_OVERRIDE=${pool_override}
             -P ${cmake_dir}/torchmcu_check_plan.cmake
-    DEPENDS ${model} ${cmake_dir}/torchmcu_check_plan.cmake
+    DEPENDS ${model} ${compiler_stamp} ${cmake_dir}/torchmcu_check_plan.cmake
     COMMENT ${comment}
     VERBATIM)
   set(inputs "")

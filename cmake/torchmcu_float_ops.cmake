@@ -28,13 +28,16 @@ endfunction()
 
 # Compiles `model` (a model.py) now, into <out>/configured/<name>.pte, and sets `pte_var` to it.
 # A reconfigure for another reason (a Kconfig or CMakeLists change) reuses the program when the
-# model file is older and the target and environment are the same.
+# model file is older and the target, environment and compiler (torchmcu.fingerprint) are the same.
 function(_torchmcu_compile_now model cpu env out name pte_var)
   _torchmcu_python(python)
   set(dir ${out}/configured)
   set(pte ${dir}/${name}.pte)
-  set(inputs "${model} --target ${cpu} ${env}")
-  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${model})
+  _torchmcu_compiler_fingerprint(compiler)
+  set(inputs "${model} --target ${cpu} ${env} compiler ${compiler}")
+  execute_process(COMMAND ${python} -m torchmcu.fingerprint --files OUTPUT_VARIABLE compiler_files
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${model} ${compiler_files})
   set(${pte_var} ${pte} PARENT_SCOPE)
   if(EXISTS ${pte} AND EXISTS ${dir}/inputs.txt AND NOT ${model} IS_NEWER_THAN ${pte})
     file(READ ${dir}/inputs.txt compiled_from)

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from torchmcu.errors import TorchMcuError
+from torchmcu.fingerprint import KERNEL_SUFFIXES, add_tree
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 KERNELS_DIR = REPO_ROOT / "kernels"
@@ -50,13 +51,8 @@ class BuildConfig:
     cmsis_nn_path: str | None = None
 
     def key(self) -> str:
-        sources = sorted(
-            p for p in KERNELS_DIR.rglob("*") if p.is_file() and p.suffix in {".c", ".cpp", ".h", ".cmake", ".txt"}
-        )
         digest = hashlib.sha256()
-        for path in sources:
-            digest.update(str(path.relative_to(KERNELS_DIR)).encode())
-            digest.update(path.read_bytes())
+        add_tree(digest, KERNELS_DIR, KERNEL_SUFFIXES)
         digest.update(repr(self).encode())
         if self.cmsis_nn_path:
             # The build embeds the checkout's sizing id: a new id definition needs a new build.
