@@ -57,6 +57,13 @@ function(_torchmcu_compiler_fingerprint out_var)
   set(${out_var} ${fingerprint} PARENT_SCOPE)
 endfunction()
 
+# Writes the fingerprint to `stamp` when it changed: a build step that depends on the stamp
+# runs again under a new torchmcu.
+function(_torchmcu_compiler_stamp stamp)
+  _torchmcu_compiler_fingerprint(fingerprint)
+  file(CONFIGURE OUTPUT ${stamp} CONTENT "${fingerprint}\n")
+endfunction()
+
 # The 32-bit id of a CMSIS-NN checkout's sizing functions, as the host planner
 # records it (python -m torchmcu.cmsis_nn_checkout PATH).
 function(torchmcu_cmsis_nn_sizing_version cmsis_nn_path out_var)
@@ -127,10 +134,8 @@ function(torchmcu_add_model target)
                 --output-dir ${out} --name ${name} --header --quiet)
     set(comment "torchmcu: compiling ${stem} for ${cpu}")
     set(program ${out}/${name}.pte)
-    # Rewritten only when it changes: a new torchmcu recompiles the model at the next build.
-    _torchmcu_compiler_fingerprint(fingerprint)
     set(compiler_stamp ${out}/compiler.fingerprint)
-    file(CONFIGURE OUTPUT ${compiler_stamp} CONTENT "${fingerprint}\n")
+    _torchmcu_compiler_stamp(${compiler_stamp})
   elseif(extension STREQUAL ".pte")
     set(produce ${python} -m torchmcu plan ${model} --json --output ${plan}
         COMMAND ${python} -m torchmcu header ${model} --output ${header} --name ${name})

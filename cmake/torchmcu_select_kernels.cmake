@@ -29,6 +29,9 @@ function(_torchmcu_select_kernels_generate)
     set(fixed --kernels ${selection})
     list(APPEND depends ${selection})
   endif()
+  # The header names every torchmcu op: a torchmcu with another op set writes it again.
+  _torchmcu_compiler_stamp(${dir}/compiler.fingerprint)
+  list(APPEND depends ${dir}/compiler.fingerprint)
   _torchmcu_python(python)
   # The header is rewritten only when the selection changes (a byproduct: ninja then
   # restats it), so rebuilding a model with the same ops recompiles no kernel.
