@@ -38,7 +38,7 @@ def main() -> None:
     if missing:
         print(f"skipped: {missing}")
         return
-    backends = ["portable"] + (["cmsis_nn"] if harness.cmsis_nn_path() else [])
+    backends = harness.backends()
     print("model  shape        machine     backend   quantize  transpose  q+t       fused     saved    (2nd run)")
     for name, shape in SHAPES.items():
         cases = list(input_cases(shape))

@@ -54,7 +54,7 @@ def main() -> None:
     if missing:
         print(f"skipped: {missing}")
         return
-    backends = ["portable"] + (["cmsis_nn"] if harness.cmsis_nn_path() else [])
+    backends = harness.backends()
     for backend in backends:
         for name, machine in harness.MACHINES.items():
             cases = representative_layers(machine.isa)

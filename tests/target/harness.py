@@ -68,6 +68,11 @@ def cmsis_nn_path() -> Path | None:
     return Path(value) if value and (Path(value) / "Include" / "arm_nnfunctions.h").exists() else None
 
 
+def backends() -> list[str]:
+    """The backends this machine can run: portable, and cmsis_nn with a CMSIS_NN_PATH checkout."""
+    return ["portable"] + (["cmsis_nn"] if cmsis_nn_path() else [])
+
+
 def tools_missing() -> str | None:
     for tool in ("arm-none-eabi-gcc", "qemu-system-arm"):
         if shutil.which(tool) is None:
