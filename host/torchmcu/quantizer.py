@@ -24,7 +24,6 @@ import operator
 import torch
 from torch.fx import Node
 
-from torchmcu.passes.fuse_lstm_pass import LSTM_LAYER
 from torchao.quantization.pt2e.observer import MinMaxObserver, PerChannelMinMaxObserver
 from torchao.quantization.pt2e.quantizer import (
     FixedQParamsQuantizationSpec,
@@ -34,6 +33,7 @@ from torchao.quantization.pt2e.quantizer import (
     SharedQuantizationSpec,
 )
 
+from torchmcu.lstm_layer import LSTM_LAYER
 from torchmcu.observers import ACTIVATION_RANGES, MseObserver
 
 aten = torch.ops.aten

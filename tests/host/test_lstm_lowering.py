@@ -86,3 +86,14 @@ def test_without_a_checkout_lstms_stay_unrolled_and_the_plan_says_why(monkeypatc
     program = _compile(Sequence(True, 1, True, "output"), (2, 5, 6))
     assert _is_unrolled(program)
     assert "no CMSIS-NN checkout" in program.plan["lstm_fusion"]
+
+
+@pytest.mark.parametrize("module", ["torchmcu.quantizer", "torchmcu.lowering.lstm", "torchmcu.passes"])
+def test_the_modules_that_name_the_lstm_layer_import_first(module):
+    # The quantizer names the calibration LSTM op; importing it from the passes (which import the
+    # quantizer) made `import torchmcu.quantizer` in a fresh process fail with a circular import.
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]

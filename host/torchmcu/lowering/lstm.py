@@ -1,4 +1,4 @@
-"""torchmcu_calibration::lstm_layer (passes/fuse_lstm_pass.py) -> torchmcu::lstm.
+"""torchmcu_calibration::lstm_layer (torchmcu/lstm_layer.py, placed by FuseLstmPass) -> torchmcu::lstm.
 
 The input's and output's qparams come from calibration's observers, the cell state's
 power-of-two scale from the largest |c| the layer recorded during calibration
@@ -11,7 +11,7 @@ from torch.fx import Node
 
 from torchmcu.lowering import LoweringContext, NotLowerable, mcu, register_lowering
 from torchmcu.lowering.lstm_quantization import lstm_arguments
-from torchmcu.passes.fuse_lstm_pass import LSTM_LAYER
+from torchmcu.lstm_layer import LSTM_LAYER
 
 INT32_LIMIT = 2**31
 
