@@ -47,12 +47,17 @@ endfunction()
 
 # The compiler's identity (python -m torchmcu.fingerprint): a program compiled by another
 # torchmcu is compiled again, not embedded in a firmware whose operator set it may not match.
+# Read once per configure: every model and the kernel selection share it.
 function(_torchmcu_compiler_fingerprint out_var)
-  _torchmcu_python(python)
-  execute_process(COMMAND ${python} -m torchmcu.fingerprint OUTPUT_VARIABLE fingerprint
-                  OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE failed ERROR_VARIABLE log)
-  if(failed)
-    message(FATAL_ERROR "torchmcu: reading the compiler's fingerprint failed:\n${log}")
+  get_property(fingerprint GLOBAL PROPERTY TORCHMCU_COMPILER_FINGERPRINT)
+  if(NOT fingerprint)
+    _torchmcu_python(python)
+    execute_process(COMMAND ${python} -m torchmcu.fingerprint OUTPUT_VARIABLE fingerprint
+                    OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE failed ERROR_VARIABLE log)
+    if(failed)
+      message(FATAL_ERROR "torchmcu: reading the compiler's fingerprint failed:\n${log}")
+    endif()
+    set_property(GLOBAL PROPERTY TORCHMCU_COMPILER_FINGERPRINT ${fingerprint})
   endif()
   set(${out_var} ${fingerprint} PARENT_SCOPE)
 endfunction()

@@ -184,8 +184,8 @@ static inline int tmcu_check_lstm(const tmcu_lstm_params* p, const int8_t* input
     return 0;
   }
   const int64_t needed = (int64_t)6 * p->batch * p->hidden_size;
-  return tmcu_valid_shifts(gate_shift, 8) && (p->time_major == 0 || p->time_major == 1) && p->input_offset >= -127 && p->input_offset <= 128 &&
-         p->output_offset >= -128 && p->output_offset <= 127 && tmcu_valid_shift(p->forget_to_cell_shift) &&
+  return tmcu_valid_shifts(gate_shift, 8) && (p->time_major == 0 || p->time_major == 1) && p->input_offset >= -127 &&
+         p->input_offset <= 128 && p->output_offset >= -128 && p->output_offset <= 127 && tmcu_valid_shift(p->forget_to_cell_shift) &&
          tmcu_valid_shift(p->input_to_cell_shift) && tmcu_valid_shift(p->output_shift) && p->cell_clip >= 0 &&
          p->cell_clip <= 32767 && p->cell_scale_power >= -27 && p->cell_scale_power <= 3 &&
          scratch.data != 0 && scratch.size >= needed;
