@@ -190,43 +190,94 @@ def _aligned(nbytes: int, alignment: int) -> int:
     return -(-nbytes // alignment) * alignment
 
 
-def live_tensors(plan: dict[str, Any]) -> dict[int, tuple[int, int, int, int]]:
-    """Arena tensors by value: (first op, last op, arena offset, bytes) over the ops that write or read them.
+def _latest_writers(view: int, first_read: int, where: dict[int, tuple[int, int]],
+                    written: dict[int, int]) -> list[int]:
+    """The values whose writes last reached each byte of `view` before `first_read` (latest first)."""
+    offset, nbytes = where[view]
+    uncovered = [(offset, offset + nbytes)]
+    latest = []
+    for value in sorted((v for v in written if written[v] < first_read and v in where),
+                        key=lambda v: (-written[v], v)):
+        start, end = where[value][0], sum(where[value])
+        rest = [piece for lo, hi in uncovered for piece in ((lo, min(hi, start)), (max(lo, end), hi)) if piece[0] < piece[1]]
+        if rest != uncovered:
+            latest.append(value)
+            uncovered = rest
+        if not uncovered:
+            break
+    return latest
 
-    A view shares its base's memory, so its reads keep the base alive: an
-    `et_view` call names its base; a static view ExecuTorch elided is a value
-    no op writes, at an offset inside a tensor written earlier. Program inputs
-    are live from the first op, outputs until the last.
+
+def live_tensors(plan: dict[str, Any]) -> dict[int, tuple[int, int, int, int]]:
+    """Arena allocations: (first op, last op, arena offset, bytes), keyed by the value spanning each.
+
+    A view or zero-copy part shares bytes with the tensor it aliases: they are
+    one allocation, live from the first write of any of them to the last read
+    of any of them, its bytes the union of theirs. An `et_view` call names its
+    base. A static view ExecuTorch elided is a value no call writes; its bytes
+    were last written, before its first read, either by one tensor covering it
+    (a slice or reshape of that tensor) or by the parts of a zero-copy cat,
+    each an output no call reads (the cat read it, and the cat is gone). A
+    last writer that is neither stays an allocation of its own, so a tensor
+    that overwrote a view's bytes shows up as an overlap. Program inputs are
+    written before op 0; outputs are read after the last op.
     """
-    base: dict[int, int] = {}
-    spans: dict[int, list[int]] = {}
-    placed: list[tuple[int, int, int]] = []  # (offset, bytes, value) of every tensor written so far
-    written = {entry["value"] for entry in plan["program_inputs"]}
-    for op in plan["ops"]:
-        if op["op"].split(".")[0] in FREE_OPS and op["inputs"] and op["outputs"]:
-            source = op["inputs"][0]["value"]
-            base[op["outputs"][0]["value"]] = base.get(source, source)
-        written |= {entry["value"] for entry in op["outputs"] + op["scratch"]}
-        for entry in op["inputs"] + op["outputs"] + op["scratch"]:
-            value = base.get(entry["value"], entry["value"])
-            if entry["arena_offset"] is None and value not in spans:
-                continue  # a constant, or a view of one
-            if value not in written and value not in base:
-                start = entry["arena_offset"]
-                holders = [v for o, n, v in placed if o <= start and start + entry["bytes"] <= o + n]
-                value = base[value] = holders[-1] if holders else value
-            if value not in spans:
-                spans[value] = [op["index"], op["index"], entry["arena_offset"], entry["bytes"]]
-                placed.append((entry["arena_offset"], entry["bytes"], value))
-            spans[value][1] = op["index"]
+    ops = plan["ops"]
+    where: dict[int, tuple[int, int]] = {}  # value -> (arena offset, bytes)
+    written: dict[int, int] = {}  # value -> the op writing it (-1: a program input)
+    reads: dict[int, list[int]] = {}
+    outputs: set[int] = set()  # op outputs, the only values that can be a cat's parts
+    root: dict[int, int] = {}  # union-find: one root per allocation
+    named_views: set[int] = set()
+
+    def find(value: int) -> int:
+        while root.get(value, value) != value:
+            value = root[value]
+        return value
+
+    def note(entry: dict[str, Any]) -> int:
+        if entry["arena_offset"] is not None:
+            where[entry["value"]] = (entry["arena_offset"], entry["bytes"])
+        return entry["value"]
+
     for entry in plan["program_inputs"]:
-        if entry.get("value") in spans:
-            spans[entry["value"]][0] = 0
+        written[note(entry)] = -1
+    for op in ops:
+        for entry in op["inputs"]:
+            reads.setdefault(note(entry), []).append(op["index"])
+        if op["op"].split(".")[0] in FREE_OPS and op["inputs"] and op["outputs"]:
+            named_views.add(note(op["outputs"][0]))
+            root[find(op["outputs"][0]["value"])] = find(op["inputs"][0]["value"])
+            continue
+        for entry in op["outputs"] + op["scratch"]:
+            written.setdefault(note(entry), op["index"])
+        outputs |= {entry["value"] for entry in op["outputs"]}
     for entry in plan["program_outputs"]:
-        value = base.get(entry.get("value"), entry.get("value"))
-        if value in spans:
-            spans[value][1] = len(plan["ops"]) - 1
-    return {value: tuple(span) for value, span in spans.items()}
+        reads.setdefault(note(entry), []).append(len(ops))
+    for view in sorted(v for v in where if v not in written and v not in named_views):
+        latest = _latest_writers(view, min(reads.get(view, [len(ops)])), where, written)
+        covering = len(latest) == 1 and where[latest[0]][0] <= where[view][0] and sum(where[view]) <= sum(where[latest[0]])
+        for value in latest:
+            if covering or (value in outputs and value not in reads):
+                root[find(value)] = find(view)
+
+    members: dict[int, list[int]] = {}
+    for value in where.keys() | written.keys() | reads.keys():
+        members.setdefault(find(value), []).append(value)
+    allocations: dict[int, tuple[int, int, int, int]] = {}
+    for group in members.values():
+        placed = sorted((v for v in group if v in where), key=lambda v: (-where[v][1], v))
+        if not placed:
+            continue  # a constant, or a view of one
+        op_times = [written[v] for v in group if written.get(v, -1) >= 0] + \
+            [i for v in group for i in reads.get(v, []) if i < len(ops)]
+        if not op_times:
+            continue  # no call touches it
+        first = 0 if any(written.get(v) == -1 for v in group) else min(op_times)
+        last = len(ops) - 1 if any(len(ops) in reads.get(v, []) for v in group) else max(op_times)
+        offset = min(where[v][0] for v in placed)
+        allocations[placed[0]] = (first, last, offset, max(sum(where[v]) for v in placed) - offset)
+    return allocations
 
 
 def lower_bound_bytes(plan: dict[str, Any], alignment: int = ARENA_ALIGNMENT) -> int:
