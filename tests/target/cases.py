@@ -109,9 +109,11 @@ def convolution_case(rng, kind: str, isa: str) -> Case | None:
 
 
 def linear(rng, isa: str, batches: int, in_features: int, out_features: int, per_channel: bool,
-           with_bias: bool = True, with_kernel_sum: bool = True, label: str = "") -> Case:
-    """Fully connected; kernel_sum (bias + input_offset * row sums, MVE's ctx.buf) passed or NULL."""
-    x = _int8(rng, (batches, in_features))
+           with_bias: bool = True, with_kernel_sum: bool = True, label: str = "",
+           x: np.ndarray | None = None) -> Case:
+    """Fully connected on `x` (random by default); kernel_sum (bias + input_offset * row sums, MVE's ctx.buf)
+    passed or NULL."""
+    x = _int8(rng, (batches, in_features)) if x is None else x
     weight = rng.integers(-127, 128, (out_features, in_features), dtype=np.int8)
     bias = rng.integers(-30000, 30000, out_features, dtype=np.int32) if with_bias else None
     in_off, out_off, act_min, act_max = _offsets_and_activation(rng)
@@ -158,10 +160,13 @@ def _broadcast_pair(rng) -> tuple[np.ndarray, np.ndarray]:
     return (a, b) if rng.random() < 0.5 else (b, a)
 
 
-def elementwise_case(rng, op: str, shapes=None) -> Case:
+def elementwise_case(rng, op: str, shapes=None, inputs=None) -> Case:
     """add, sub (add with input 2's multiplier negated), mul, minimum or maximum with NumPy
-    broadcasting; `shapes` (a, b) or random ones."""
-    a, b = _broadcast_pair(rng) if shapes is None else (_int8(rng, shapes[0]), _int8(rng, shapes[1]))
+    broadcasting; `inputs` (a, b), or random ones of `shapes` (a, b) or random shapes."""
+    if inputs is not None:
+        a, b = inputs
+    else:
+        a, b = _broadcast_pair(rng) if shapes is None else (_int8(rng, shapes[0]), _int8(rng, shapes[1]))
     out_shape = np.broadcast_shapes(a.shape, b.shape)
     dims = [*a.shape, *b.shape, *out_shape]
     buffers = [(ROLE_INPUT, a), (ROLE_INPUT, b), (ROLE_OUTPUT, int(np.prod(out_shape)))]

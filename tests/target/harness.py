@@ -35,8 +35,9 @@ OPS |= {"reduce_sum": 40, "reduce_extremum": 41, "layer_norm": 42, "log_softmax"
 OPS |= {"slice": 50, "cat": 51}  # strided copy and concatenation
 OPS |= {"adaptive_pool2d": 60, "upsample_bilinear2d": 61, "prelu": 62}  # resampling, per-channel PReLU
 OPS |= {"lstm": 70}  # recurrent layers
-# Harness-only ops (harness/main.c): "spin" runs params[0] iterations of a 2-instruction loop.
-HARNESS_OPS = {"spin": 1000}
+# Harness-only ops (harness/main.c): "spin" runs params[0] iterations of a 2-instruction loop; "steps"
+# chains kernel calls through byte ranges of shared buffers (harness/steps.c, tests/target/zero_copy_cases.py).
+HARNESS_OPS = {"spin": 1000, "steps": 1001}
 
 
 @dataclass(frozen=True)

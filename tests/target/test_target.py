@@ -1,6 +1,7 @@
 """The numeric core, cross-compiled with arm-none-eabi-gcc, runs under qemu-system-arm on
-Cortex-M55 (Helium), M33 and M4 and equals the Python reference bit for bit, never
-writes past its outputs or scratch, and reports the same instruction count every run.
+Cortex-M55 (Helium), M33 and M4 and equals the Python reference bit for bit (also kernels
+chained through the zero-copy parts of one arena), never writes past its outputs or
+scratch, and reports the same instruction count every run.
 
 Portable backend always (never skipped: without arm-none-eabi-gcc or qemu-system-arm
 these tests fail and say what to install); CMSIS-NN backend (MVE on M55, DSP on
@@ -16,6 +17,7 @@ from tests.target import harness
 import numpy as np
 
 from tests.target.cases import all_cases, linear
+from tests.target.zero_copy_cases import zero_copy_cases
 
 BACKENDS = [
     "portable",
@@ -32,7 +34,7 @@ def cases_for(isa: str):
 @functools.lru_cache(maxsize=None)
 def run_all(machine_name: str, backend: str):
     machine = harness.MACHINES[machine_name]
-    cases = cases_for(machine.isa)
+    cases = cases_for(machine.isa) + zero_copy_cases(machine.isa, seed=2026)  # chains over one arena
     return cases, harness.run(machine, cases, backend)
 
 
@@ -40,7 +42,7 @@ def run_all(machine_name: str, backend: str):
 @pytest.mark.parametrize("machine_name", sorted(harness.MACHINES))
 def test_kernels_on_target_equal_the_python_reference(machine_name, backend):
     cases, results = run_all(machine_name, backend)
-    assert {c.op for c in cases} == set(harness.OPS), "every kernel is exercised"
+    assert {c.op for c in cases} == set(harness.OPS) | {"steps"}, "every kernel is exercised"
     assert len(results) == len(cases)
     for case, result in zip(cases, results):
         harness.assert_matches(case, result, f"{machine_name}/{backend}")

@@ -19,6 +19,8 @@
 /* Harness-only op (main.c, not dispatch.c): params[0] iterations of a two-instruction
  * subs/bne loop, to check the ticks-to-instructions relation of each machine. */
 #define OP_SPIN 1000
+/* Harness-only op (steps.c): kernel calls chained through byte ranges of the case's buffers. */
+#define OP_STEPS 1001
 #define CASE_MAX_BUFFERS 10
 
 enum { ROLE_INPUT = 0, ROLE_OUTPUT = 1, ROLE_SCRATCH = 2 };
@@ -36,5 +38,8 @@ typedef struct {
 /* Calls the torchmcu kernel for `c->op`; returns its tmcu_status, or -100 for an unknown op
  * and -101 for a case whose parameter/buffer counts do not fit the op. */
 int32_t dispatch(const test_case* c);
+
+/* OP_STEPS: runs the steps of buffer 0's table (steps.c); returns the first failing step's status. */
+int32_t run_steps(const test_case* c);
 
 #endif /* TORCHMCU_TARGET_CASES_H_ */

@@ -93,7 +93,7 @@ int main(void) {
   int state;
   while ((state = read_case(cases, &c)) == 1) {
     const uint64_t start = timer_ticks();
-    const int32_t status = c.op == OP_SPIN ? spin(&c) : dispatch(&c);
+    const int32_t status = c.op == OP_SPIN ? spin(&c) : c.op == OP_STEPS ? run_steps(&c) : dispatch(&c);
     const uint64_t ticks = timer_ticks() - start;
     const int32_t head[4] = {status, (int32_t)(uint32_t)ticks, (int32_t)(uint32_t)(ticks >> 32),
                               overrun_buffers(&c)};
