@@ -214,9 +214,8 @@ def pool_case(rng, op: str, isa: str) -> Case:
     kh, kw, stride = (int(v) for v in rng.integers(1, 4, 3))
     pad = int(rng.integers(0, min(kh, kw)))
     input_nhwc = (1, int(rng.integers(kh, 9)), int(rng.integers(kw, 9)), int(rng.integers(1, 9)))
-    if op == "max_pool2d":
-        # ceil_mode: extra bottom/right padding, every window still holding an input element.
-        pad = (pad, pad, pad + int(rng.integers(0, kh - pad)), pad + int(rng.integers(0, kw - pad)))
+    # ceil_mode: extra bottom/right padding, every window still holding an input element.
+    pad = (pad, pad, pad + int(rng.integers(0, kh - pad)), pad + int(rng.integers(0, kw - pad)))
     return pool(rng, op, isa, input_nhwc, (kh, kw), stride, pad)
 
 

@@ -1,4 +1,4 @@
-"""max/avg pooling (max also with ceil_mode) and spatial mean -> torchmcu pools (NHWC).
+"""max/avg pooling (also with ceil_mode) and spatial mean -> torchmcu pools (NHWC).
 
 Pools share qparams between input and output (the quantizer makes it so);
 1-D pools run on the 2-D kernels as (N, C, 1, W).
@@ -51,11 +51,18 @@ def _ceil_mode_padding(in_hw, out_hw, kernel, stride, padding) -> list[int]:
     """ceil_mode as extra bottom/right padding [top, left, bottom, right].
 
     PyTorch drops a last window that would start in the bottom/right padding, so every window it keeps
-    holds an input element; the kernels clip windows to the input and never pick padding, so the
-    extra rows and columns only add PyTorch's ceil-mode windows, bit for bit.
+    holds an input element; the kernels clip windows to the input (max never picks padding, average
+    never counts it), so the extra rows and columns only add PyTorch's ceil-mode windows, bit for bit.
     """
     extra = [max(0, (o - 1) * s + k - i - 2 * p) for i, o, k, s, p in zip(in_hw, out_hw, kernel, stride, padding)]
     return [padding[0], padding[1], padding[0] + extra[0], padding[1] + extra[1]]
+
+
+def _with_ceil_mode(args: dict, x, node: Node, kernel, stride, padding) -> list[int]:
+    """The pool's padding, with ceil_mode's windows as extra bottom/right padding."""
+    if not args.get("ceil_mode"):
+        return padding
+    return _ceil_mode_padding(spatial_size(shape_of(x.node)), spatial_size(shape_of(node)), kernel, stride, padding)
 
 
 @register_lowering(aten.max_pool2d.default, aten.max_pool1d.default)
@@ -69,10 +76,7 @@ def lower_max_pool(ctx: LoweringContext, node: Node) -> Node:
     kernel = pair(args["kernel_size"], is_1d)
     stride = pair(args["stride"] or args["kernel_size"], is_1d)
     padding = pair(args["padding"], is_1d, height=0)
-    if args.get("ceil_mode"):
-        padding = _ceil_mode_padding(spatial_size(shape_of(x.node)), spatial_size(shape_of(node)), kernel, stride,
-                                     padding)
-    return pool(ctx, x, mcu.max_pool2d.default, kernel, stride, padding)
+    return pool(ctx, x, mcu.max_pool2d.default, kernel, stride, _with_ceil_mode(args, x, node, kernel, stride, padding))
 
 
 @register_lowering(aten.avg_pool2d.default, aten.avg_pool1d.default)
@@ -82,15 +86,17 @@ def lower_avg_pool(ctx: LoweringContext, node: Node) -> Node:
     require_shared_qparams(ctx, x)
     is_1d = node.target == aten.avg_pool1d.default
     padding = pair(args["padding"], is_1d, height=0)
-    if args.get("ceil_mode"):
-        raise NotLowerable("avg_pool with ceil_mode=True")
     if args.get("divisor_override") is not None:
         raise NotLowerable("avg_pool with divisor_override")
+    # PyTorch divides a window by its elements inside the input, or with count_include_pad by its size clipped
+    # to the padded input; arm_avgpool_s8 by the elements inside the input. The two agree on every window,
+    # ceil_mode's overhanging last ones included, exactly when nothing is padded or padding is not counted.
     if any(padding) and args.get("count_include_pad", True):
-        raise NotLowerable("avg_pool with padding and count_include_pad=True (CMSIS-NN averages in-bounds only)")
+        raise NotLowerable("avg_pool with padding and count_include_pad=True: PyTorch divides by the window size "
+                           "including padding, CMSIS-NN's arm_avgpool_s8 by the elements inside the input")
     kernel = pair(args["kernel_size"], is_1d)
     stride = pair(args["stride"] or args["kernel_size"], is_1d)
-    return pool(ctx, x, mcu.avg_pool2d.default, kernel, stride, padding)
+    return pool(ctx, x, mcu.avg_pool2d.default, kernel, stride, _with_ceil_mode(args, x, node, kernel, stride, padding))
 
 
 def spatial_mean(ctx: LoweringContext, x, keepdim: bool) -> Node:
