@@ -199,7 +199,8 @@ def _latest_writers(view: int, first_read: int, where: dict[int, tuple[int, int]
     for value in sorted((v for v in written if written[v] < first_read and v in where),
                         key=lambda v: (-written[v], v)):
         start, end = where[value][0], sum(where[value])
-        rest = [piece for lo, hi in uncovered for piece in ((lo, min(hi, start)), (max(lo, end), hi)) if piece[0] < piece[1]]
+        rest = [piece for lo, hi in uncovered for piece in ((lo, min(hi, start)), (max(lo, end), hi))
+                if piece[0] < piece[1]]
         if rest != uncovered:
             latest.append(value)
             uncovered = rest
@@ -256,7 +257,8 @@ def live_tensors(plan: dict[str, Any]) -> dict[int, tuple[int, int, int, int]]:
         reads.setdefault(note(entry), []).append(len(ops))
     for view in sorted(v for v in where if v not in written and v not in named_views):
         latest = _latest_writers(view, min(reads.get(view, [len(ops)])), where, written)
-        covering = len(latest) == 1 and where[latest[0]][0] <= where[view][0] and sum(where[view]) <= sum(where[latest[0]])
+        covering = (len(latest) == 1 and where[latest[0]][0] <= where[view][0]
+                    and sum(where[view]) <= sum(where[latest[0]]))
         for value in latest:
             if covering or (value in outputs and value not in reads):
                 root[find(value)] = find(view)
@@ -283,10 +285,11 @@ def live_tensors(plan: dict[str, Any]) -> dict[int, tuple[int, int, int, int]]:
 def lower_bound_bytes(plan: dict[str, Any], alignment: int = ARENA_ALIGNMENT) -> int:
     """No plan with `alignment`-aligned offsets fits in fewer bytes (docs/scratch.md proves it).
 
-    While op i runs, every tensor live at i (its inputs, outputs and scratch,
-    and every tensor written before i and read after it) needs bytes no other
-    one uses. Stacked at aligned offsets, each but the topmost takes its size
-    rounded up to the alignment.
+    While op i runs, every allocation live at i (`live_tensors`: its inputs,
+    outputs and scratch, and every tensor written before i and read after it,
+    a view or zero-copy part counted once with the tensor it aliases) needs
+    bytes no other one uses. Stacked at aligned offsets, each but the topmost
+    takes its size rounded up to the alignment.
     """
     live_at: list[list[int]] = [[] for _ in plan["ops"]]
     for first, last, _, nbytes in live_tensors(plan).values():

@@ -109,7 +109,8 @@ def test_zero_copy_parts_reach_the_lower_bound_without_overlaps():
     assert tensors_live_together_are_disjoint(plan) == []
     # The cat (read by k) is one 32-byte allocation from g's call to k's, at an aligned offset.
     k_input = plan["ops"][-2]["inputs"][0]
-    allocation = next(a for a in live_tensors(plan).values() if a[2] == k_input["arena_offset"] and a[1] >= len(plan["ops"]) - 2)
+    allocation = next(a for a in live_tensors(plan).values()
+                      if a[2] == k_input["arena_offset"] and a[1] >= len(plan["ops"]) - 2)
     assert allocation[0] == len(plan["ops"]) - 4 and allocation[3] == k_input["bytes"] == 32
     assert all(offset % ARENA_ALIGNMENT == 0 for _, _, offset, _ in live_tensors(plan).values())
 

@@ -41,7 +41,8 @@ static int32_t read_step(const test_case* c, const int32_t** word, const int32_t
   for (int32_t i = 0; i < step->n_buffers; ++i) {
     int32_t source, offset, nbytes;
     if (!next_word(word, end, &source) || !next_word(word, end, &offset) || !next_word(word, end, &nbytes) ||
-        source < 1 || source >= c->n_buffers || c->data[source] == 0 || offset < 0 || nbytes < 0 || offset > c->nbytes[source] - nbytes) {
+        source < 1 || source >= c->n_buffers || c->data[source] == 0 || offset < 0 || nbytes < 0 ||
+        offset > c->nbytes[source] - nbytes) {
       return 0;
     }
     step->role[i] = c->role[source];
