@@ -193,6 +193,48 @@ inline tmcu_quant_params quant_params(const Tensor& multiplier, const Tensor& sh
                            static_cast<int32_t>(multiplier.numel())};
 }
 
+/*
+ * Requantization as CMSIS-NN's per-channel kernels read it, an int32 multiplier and shift per
+ * channel, from a compact one: Q15 multipliers (int16, the high half: q << 16) and one shift for
+ * every channel are written out into `scratch` just before the call, multipliers first. The host
+ * sizes the scratch for exactly that (torchmcu.ops._common.requantization_scratch_bytes). Returns
+ * the problem, or nullptr with `quant` filled.
+ */
+inline const char* expand_quant_params(const Tensor& multiplier, const Tensor& shift, tmcu_buf scratch,
+                                       tmcu_quant_params* quant) {
+  const int32_t channels = static_cast<int32_t>(multiplier.numel());
+  const bool q15 = is_dtype(multiplier, ScalarType::Short);
+  const bool one_shift = shift.numel() == 1 && channels > 1;
+  if (!(q15 || is_dtype(multiplier, ScalarType::Int)) || !is_dtype(shift, ScalarType::Int) ||
+      (!one_shift && shift.numel() != channels)) {
+    return "multiplier must be int32 or int16 (Q15) and shift int32, one value or one per multiplier";
+  }
+  if (scratch.size != 4 * channels * (int32_t{q15} + int32_t{one_shift})) {
+    return "scratch does not hold the expanded multipliers and shifts";
+  }
+  int32_t* expanded = static_cast<int32_t*>(scratch.data);
+  quant->count = channels;
+  if (q15) {
+    const int16_t* q = multiplier.const_data_ptr<int16_t>();
+    for (int32_t i = 0; i < channels; ++i) {
+      expanded[i] = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint16_t>(q[i])) << 16);
+    }
+    quant->multiplier = expanded;
+    expanded += channels;
+  } else {
+    quant->multiplier = multiplier.const_data_ptr<int32_t>();
+  }
+  quant->shift = shift.const_data_ptr<int32_t>();
+  if (one_shift) {
+    const int32_t value = *quant->shift;
+    for (int32_t i = 0; i < channels; ++i) {
+      expanded[i] = value;
+    }
+    quant->shift = expanded;
+  }
+  return nullptr;
+}
+
 /* [top, left, bottom, right] from the op's 2- or 4-value padding. */
 inline bool spatial_padding(IntArrayRef padding, int32_t out[4]) {
   if (padding.size() == 2) {
