@@ -123,7 +123,8 @@ def test_constant_bytes_by_kind_count_what_each_kernel_reads():
 
 
 def test_linear_keeps_per_channel_scales_only_where_they_gain_a_decibel():
-    """Rows of one range: one multiplier and shift. Rows of ranges 1x..8x: one per output feature."""
+    """Rows of one range: one multiplier and shift. Rows of ranges 1x..8x: one multiplier per output
+    feature (Q15, int16) and the one shift they share (1x..8x costs no channel more than 8 bits)."""
     model = nn.Sequential(nn.Linear(16, 6), nn.ReLU(), nn.Linear(6, 4)).eval()
     with torch.no_grad():
         model[0].weight.copy_(torch.full((6, 16), 0.1) * torch.tensor([1.0, 2, 4, 8, 1, 1]).view(-1, 1))
@@ -134,8 +135,9 @@ def test_linear_keeps_per_channel_scales_only_where_they_gain_a_decibel():
         warnings.simplefilter("ignore")
         plan = compile_model(model, calibration[0], target="cortex-m4", calibration=calibration).plan
     linears = [op for op in plan["ops"] if op["op"].startswith("torchmcu::linear")]
-    shapes = [{c["argument"]: c["shape"] for c in op["constants"]} for op in linears]
-    assert [(s["multiplier"], s["shift"]) for s in shapes] == [([6], [6]), ([1], [1])]
+    shapes = [{c["argument"]: (c["dtype"], c["shape"]) for c in op["constants"]} for op in linears]
+    assert [(s["multiplier"], s["shift"]) for s in shapes] == [(("int16", [6]), ("int32", [1])),
+                                                               (("int32", [1]), ("int32", [1]))]
 
 
 def test_pass_drops_unread_constants_and_keeps_read_ones():
