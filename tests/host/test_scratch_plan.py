@@ -148,20 +148,22 @@ def test_a_per_tensor_linear_uses_no_scratch_and_mve_kernel_sums_are_constants(i
         assert mve_bytes == 24 * 4
 
 
-@pytest.mark.parametrize("isa", ["dsp", "mve"])
+@pytest.mark.parametrize("isa", ["scalar", "dsp", "mve"])
 def test_a_per_channel_linear_expands_compact_requantization_into_scratch(isa):
-    """Rows of different ranges keep per-row scales, stored as Q15 multipliers and one shift;
-    the adapter writes both out as int32 arrays in a scratch of 8 bytes per output feature,
-    planned and counted by the lower bound, and the host kernels match the reference."""
+    """Rows of different ranges keep per-row scales. Off Helium they are stored as Q15 multipliers
+    and one shift, which the adapter writes out as int32 arrays in a scratch of 8 bytes per output
+    feature, planned and counted by the lower bound; Helium keeps the int32 arrays (no scratch).
+    The host kernels match the reference either way."""
     linear = nn.Linear(40, 24)
     with torch.no_grad():
         linear.weight.mul_(torch.linspace(0.2, 2.0, 24).unsqueeze(1))
     program = compile_branches([linear], [(1, 40)], TARGETS[isa])
     (op,) = scratch_by_op(program.plan, "linear")
     by_name = {c["argument"]: c for c in op["constants"]}
-    assert (by_name["multiplier"]["dtype"], by_name["multiplier"]["shape"]) == ("int16", [24])
-    assert (by_name["shift"]["dtype"], by_name["shift"]["shape"]) == ("int32", [1])
-    assert op["scratch_bytes"] == 24 * 4 * 2
+    compact = isa != "mve"
+    assert (by_name["multiplier"]["dtype"], by_name["multiplier"]["shape"]) == ("int16" if compact else "int32", [24])
+    assert by_name["shift"]["dtype"] == "int32" and by_name["shift"]["shape"] == ([1] if compact else [24])
+    assert op["scratch_bytes"] == (24 * 4 * 2 if compact else 0)
     # Live together: the int8 input (40 B, padded to 48), the output (24 B) and the scratch.
     assert program.plan["arena_bytes"] >= lower_bound_bytes(program.plan) >= 48 + 24 + op["scratch_bytes"]
     x = torch.randn(1, 40, generator=torch.Generator().manual_seed(1))
