@@ -15,7 +15,7 @@ ARGUMENT_NAMES: dict[str, tuple[str, ...]] = {
     'depthwise_conv2d': ('input', 'weight', 'bias', 'stride', 'padding', 'dilation', 'depth_multiplier', 'input_offset', 'output_offset', 'multiplier', 'shift', 'activation_min', 'activation_max', 'scratch'),
     'dequantize_per_tensor': ('input', 'scale', 'zero_point'),
     'layer_norm': ('input', 'multiplier', 'shift', 'bias', 'input_offset', 'output_offset', 'epsilon', 'centered'),
-    'linear': ('input', 'weight', 'bias', 'kernel_sum', 'input_offset', 'output_offset', 'multiplier', 'shift', 'activation_min', 'activation_max'),
+    'linear': ('input', 'weight', 'bias', 'kernel_sum', 'input_offset', 'output_offset', 'multiplier', 'shift', 'activation_min', 'activation_max', 'scratch'),
     'log_softmax': ('input', 'exp_table', 'log2_table', 'input_steps', 'output_offset', 'multiplier', 'shift'),
     'lstm': ('input', 'input_weights', 'input_bias', 'hidden_weights', 'hidden_bias', 'gate_multiplier', 'gate_shift', 'sigmoid_table', 'input_offset', 'output_offset', 'forget_to_cell_multiplier', 'forget_to_cell_shift', 'input_to_cell_multiplier', 'input_to_cell_shift', 'cell_clip', 'cell_scale_power', 'output_multiplier', 'output_shift', 'time_major', 'scratch'),
     'lut': ('input', 'table'),

@@ -123,6 +123,24 @@ def quantize_multipliers(reals: list[float]) -> tuple[list[int], list[int]]:
     return [int(round(math.ldexp(r, 31 - shift))) for r in reals], [shift] * len(reals)
 
 
+# A Q15 multiplier q stands for the Q31 multiplier q << Q15_TO_Q31 (the kernel adapters expand it).
+Q15_TO_Q31 = 16
+
+
+def quantize_multipliers_q15(reals: list[float]) -> tuple[list[int], list[int]]:
+    """Per-channel multipliers with 15 fraction bits (int16), and the shifts of `quantize_multipliers`.
+
+    Half the bytes of Q31 multipliers: q = round(real * 2^(15 - shift)), the
+    Q31 multiplier q << 16. The real scale is rounded once, to 16 bits, not
+    via its Q31 value; a channel whose shift is k below its own keeps 15 - k
+    significant bits. A q that rounds up to 2^15 takes 2^15 - 1 (no int16 holds
+    it), an error of one unit, as rounding allows half a unit.
+    """
+    _, shifts = quantize_multipliers(reals)
+    limit = (1 << 15) - 1
+    return [min(int(round(math.ldexp(r, 15 - s))), limit) for r, s in zip(reals, shifts)], shifts
+
+
 # --- softmax fixed-point helpers (CMSIS-NN's gemmlowp-derived code) ---------
 
 

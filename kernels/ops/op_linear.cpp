@@ -7,7 +7,7 @@ namespace ops {
 Tensor& linear_out(KernelRuntimeContext& ctx, const Tensor& input, const Tensor& weight, const OptionalTensor& bias,
                    const OptionalTensor& kernel_sum, int64_t input_offset, int64_t output_offset,
                    const Tensor& multiplier, const Tensor& shift, int64_t activation_min, int64_t activation_max,
-                   Tensor& out) {
+                   const OptionalTensor& scratch, Tensor& out) {
   constexpr const char* op = "linear";
   TMCU_CHECK(ctx, weight.dim() == 2 && input.dim() >= 1 && out.dim() == input.dim(), out, op,
              "weight must be 2-D [out, in] and out the rank of input");
@@ -17,10 +17,11 @@ Tensor& linear_out(KernelRuntimeContext& ctx, const Tensor& input, const Tensor&
   TMCU_CHECK(ctx, input.size(input.dim() - 1) == in_features && out.size(out.dim() - 1) == out_features, out, op,
              "input features %d / output features %d do not match weight [%d, %d]",
              (int)input.size(input.dim() - 1), (int)out.size(out.dim() - 1), (int)out_features, (int)in_features);
-  TMCU_CHECK(ctx, is_dtype(multiplier, ScalarType::Int) && is_dtype(shift, ScalarType::Int) &&
-                      multiplier.numel() == shift.numel() &&
-                      (multiplier.numel() == 1 || multiplier.numel() == out_features), out, op,
-             "multiplier/shift must be int32 of length 1 or %d", (int)out_features);
+  TMCU_CHECK(ctx, multiplier.numel() == 1 || multiplier.numel() == out_features, out, op,
+             "multiplier must have 1 or %d values", (int)out_features);
+  tmcu_quant_params quant;
+  const char* problem = expand_quant_params(multiplier, shift, scratch_of(scratch), &quant);
+  TMCU_CHECK(ctx, problem == nullptr, out, op, "%s", problem);
   TMCU_CHECK(ctx, !bias.has_value() || (is_dtype(*bias, ScalarType::Int) && bias->numel() == out_features), out, op,
              "bias must be int32 [out_features]");
   TMCU_CHECK(ctx, !kernel_sum.has_value() || (is_dtype(*kernel_sum, ScalarType::Int) &&
@@ -28,7 +29,6 @@ Tensor& linear_out(KernelRuntimeContext& ctx, const Tensor& input, const Tensor&
              "kernel_sum must be int32 [out_features]");
   TMCU_CHECK(ctx, input_offset >= -127 && input_offset <= 128 && output_offset >= -128 && output_offset <= 127, out,
              op, "input_offset %d or output_offset %d out of range", (int)input_offset, (int)output_offset);
-  const tmcu_quant_params quant = quant_params(multiplier, shift);
   /* The rows as the product of the leading dims: numel() / in_features would be a 64-bit division, a library
    * call on Cortex-M (some 55 instructions on each call). */
   int64_t batches = 1;

@@ -9,6 +9,7 @@
 
 #include <limits.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <executorch/extension/kernel_util/make_boxed_from_unboxed_functor.h>
 #include <executorch/runtime/kernel/kernel_includes.h>
@@ -191,6 +192,80 @@ inline tmcu_conv_params conv_params(IntArrayRef stride, const int32_t pad[4], in
 inline tmcu_quant_params quant_params(const Tensor& multiplier, const Tensor& shift) {
   return tmcu_quant_params{multiplier.const_data_ptr<int32_t>(), shift.const_data_ptr<int32_t>(),
                            static_cast<int32_t>(multiplier.numel())};
+}
+
+/*
+ * The two loops of expand_quant_params, run on every call of a compact layer: blocks of four, no
+ * per-element checks, about 3.5 and 1.5 instructions a channel in an -Os Cortex-M4 build, which the
+ * ratio to direct CMSIS-NN calls must absorb (docs/memory.md). out[i] = q[i] << 16, out[i] = value.
+ * The compiler emits compact requantization for DSP and scalar targets only (lowering/linear.py).
+ */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "expand_q15 reads two int16 channels per 32-bit word, the lower channel in the low half"
+#endif
+inline void expand_q15(const int16_t* q, int32_t count, int32_t* out) {
+  const int16_t* const end = q + count;
+  for (const int16_t* const blocks_end = q + (count & ~3); q != blocks_end; q += 4, out += 4) {
+    uint32_t low, high;  // two channels each: shifting the word up keeps the lower, masking it the upper
+    memcpy(&low, q, sizeof(low));
+    memcpy(&high, q + 2, sizeof(high));
+    out[0] = static_cast<int32_t>(low << 16);
+    out[1] = static_cast<int32_t>(low & 0xFFFF0000u);
+    out[2] = static_cast<int32_t>(high << 16);
+    out[3] = static_cast<int32_t>(high & 0xFFFF0000u);
+  }
+  for (; q != end; ++q, ++out) {
+    *out = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint16_t>(*q)) << 16);
+  }
+}
+
+inline void fill_int32(int32_t value, int32_t count, int32_t* out) {
+  int32_t* const end = out + count;
+  for (int32_t* const blocks_end = out + (count & ~3); out != blocks_end; out += 4) {
+    out[0] = value;
+    out[1] = value;
+    out[2] = value;
+    out[3] = value;
+  }
+  for (; out != end; ++out) {
+    *out = value;
+  }
+}
+
+/*
+ * Requantization as CMSIS-NN's per-channel kernels read it, an int32 multiplier and shift per
+ * channel, from a compact one: Q15 multipliers (int16, the high half: q << 16) and one shift for
+ * every channel are written out into `scratch` just before the call, multipliers first. The host
+ * sizes the scratch for exactly that (torchmcu.ops._common.requantization_scratch_bytes). Returns
+ * the problem, or nullptr with `quant` filled.
+ */
+inline const char* expand_quant_params(const Tensor& multiplier, const Tensor& shift, tmcu_buf scratch,
+                                       tmcu_quant_params* quant) {
+  const int32_t channels = static_cast<int32_t>(multiplier.numel());
+  const bool q15 = is_dtype(multiplier, ScalarType::Short);
+  const bool one_shift = shift.numel() == 1 && channels > 1;
+  if (!(q15 || is_dtype(multiplier, ScalarType::Int)) || !is_dtype(shift, ScalarType::Int) ||
+      (!one_shift && shift.numel() != channels)) {
+    return "multiplier must be int32 or int16 (Q15) and shift int32, one value or one per multiplier";
+  }
+  if (scratch.size != 4 * channels * (int32_t{q15} + int32_t{one_shift})) {
+    return "scratch does not hold the expanded multipliers and shifts";
+  }
+  int32_t* expanded = static_cast<int32_t*>(scratch.data);
+  quant->count = channels;
+  if (q15) {
+    expand_q15(multiplier.const_data_ptr<int16_t>(), channels, expanded);
+    quant->multiplier = expanded;
+    expanded += channels;
+  } else {
+    quant->multiplier = multiplier.const_data_ptr<int32_t>();
+  }
+  quant->shift = shift.const_data_ptr<int32_t>();
+  if (one_shift) {
+    fill_int32(*quant->shift, channels, expanded);
+    quant->shift = expanded;
+  }
+  return nullptr;
 }
 
 /* [top, left, bottom, right] from the op's 2- or 4-value padding. */

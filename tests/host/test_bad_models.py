@@ -27,7 +27,7 @@ def all_scales_finite(program) -> bool:
     for node in program.reference.graph.nodes:
         if node.op == "get_attr" and "multiplier" in node.target:
             values = getattr(program.reference, node.target)
-            if values.dtype != torch.int32:
+            if values.dtype not in (torch.int32, torch.int16):  # Q31, or Q15 (compact requantization)
                 return False
         for arg in node.args:
             if isinstance(arg, float) and not math.isfinite(arg):

@@ -32,6 +32,7 @@ import torchmcu.ops  # noqa: F401
 from torchmcu import qmath
 from torchmcu.compiler import compile as compile_model
 from torchmcu.ops import softmax as softmax_op
+from torchmcu.ops._common import requantization_tensors
 from torchmcu.ops.lut import build_table
 from tests.host.conftest import sqnr_db
 
@@ -75,6 +76,21 @@ def test_shared_shift_multipliers_keep_each_channel_scale(seed, channels, spread
         assert abs(m * 2.0 ** (shift - 31) / real - 1) <= 2.0 ** -(30 - qmath.MAX_SHARED_SHIFT_LOSS)
 
 
+@SETTINGS
+@given(seed=st.integers(0, 2**16), channels=st.integers(1, 64), spread_bits=st.integers(0, 12))
+def test_q15_multipliers_round_each_channel_scale_once(seed, channels, spread_bits):
+    g = torch.Generator().manual_seed(seed)
+    reals = (torch.rand(channels, generator=g, dtype=torch.float64) * 2.0**-spread_bits + 2.0**-spread_bits) * 1e-3
+    reals[0] = 1e-3
+    multipliers, shifts = qmath.quantize_multipliers_q15(reals.tolist())
+    assert shifts == qmath.quantize_multipliers(reals.tolist())[1]
+    for real, q, shift in zip(reals.tolist(), multipliers, shifts):
+        assert 0 < q < 2**15
+        # Rounded once to a unit of 2^(shift - 15); 2^15 itself becomes 2^15 - 1, one unit off.
+        unit = 2.0 ** (shift - 15)
+        assert abs(q * unit - real) <= (unit if q == 2**15 - 1 else unit / 2)
+
+
 def assert_within(actual: torch.Tensor, expected: torch.Tensor, lsb: int) -> None:
     diff = (actual.to(torch.int64) - expected.to(torch.int64)).abs().max().item()
     assert diff <= lsb, f"max difference {diff} LSB > {lsb}"
@@ -110,13 +126,14 @@ def test_convolutions_within_one_lsb(seed, c_in, c_out, k, stride, padding, dept
 
 
 @SETTINGS
-@given(seed=st.integers(0, 2**16), n_in=st.integers(1, 40), n_out=st.integers(1, 20))
-def test_linear_within_one_lsb(seed, n_in, n_out):
+@given(seed=st.integers(0, 2**16), n_in=st.integers(1, 40), n_out=st.integers(1, 20), compact=st.booleans())
+def test_linear_within_one_lsb(seed, n_in, n_out, compact):
+    """Also with the compiler's compact requantization (Q15 multipliers, one shift)."""
     g = torch.Generator().manual_seed(seed)
     x, w = int8(g, (3, n_in)), int8(g, (n_out, n_in))
     w_scales = torch.rand(n_out, generator=g, dtype=torch.float64) * 0.01 + 0.001
     bias = torch.randint(-5000, 5000, (n_out,), generator=g, dtype=torch.int32)
-    m, s = per_channel(0.03 * w_scales / 0.25)
+    m, s = requantization_tensors((0.03 * w_scales / 0.25).tolist(), compact)
     out = ops.linear(x, w, bias, None, 5, -7, m, s, -128, 127)
     y = dequantize(x, 0.03, -5) @ (w.double() * w_scales.view(-1, 1)).T + bias.double() * 0.03 * w_scales
     assert_within(out, quantize(y, 0.25, -7), 1)

@@ -10,12 +10,15 @@ from __future__ import annotations
 import random
 import warnings
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
 
 from tests.host.conftest import compiled_model
 from torchmcu.compiler import compile as compile_model
+from torchmcu.plan import lower_bound_bytes
+from torchmcu.run import run_program
 
 oracle = pytest.importorskip("executorch.backends.cortex_m.library.cmsis_nn")
 TARGETS = {"scalar": "cortex-m3", "dsp": "cortex-m4", "mve": "cortex-m55"}
@@ -130,7 +133,7 @@ def test_transpose_conv_and_pool_scratch_matches_cmsis_nn(isa):
 
 
 @pytest.mark.parametrize("isa", list(TARGETS))
-def test_linear_uses_no_scratch_and_mve_kernel_sums_are_constants(isa):
+def test_a_per_tensor_linear_uses_no_scratch_and_mve_kernel_sums_are_constants(isa):
     program = compile_branches([nn.Linear(40, 24)], [(1, 40)], TARGETS[isa])
     (op,) = scratch_by_op(program.plan, "linear")
     assert op["scratch_bytes"] == 0
@@ -143,6 +146,29 @@ def test_linear_uses_no_scratch_and_mve_kernel_sums_are_constants(isa):
     assert by_name["multiplier"]["shape"] == by_name["shift"]["shape"] == [1]
     if isa == "mve":
         assert mve_bytes == 24 * 4
+
+
+@pytest.mark.parametrize("isa", ["scalar", "dsp", "mve"])
+def test_a_per_channel_linear_expands_compact_requantization_into_scratch(isa):
+    """Rows of different ranges keep per-row scales. Off Helium they are stored as Q15 multipliers
+    and one shift, which the adapter writes out as int32 arrays in a scratch of 8 bytes per output
+    feature, planned and counted by the lower bound; Helium keeps the int32 arrays (no scratch).
+    The host kernels match the reference either way."""
+    linear = nn.Linear(40, 24)
+    with torch.no_grad():
+        linear.weight.mul_(torch.linspace(0.2, 2.0, 24).unsqueeze(1))
+    program = compile_branches([linear], [(1, 40)], TARGETS[isa])
+    (op,) = scratch_by_op(program.plan, "linear")
+    by_name = {c["argument"]: c for c in op["constants"]}
+    compact = isa != "mve"
+    assert (by_name["multiplier"]["dtype"], by_name["multiplier"]["shape"]) == ("int16" if compact else "int32", [24])
+    assert by_name["shift"]["dtype"] == "int32" and by_name["shift"]["shape"] == ([1] if compact else [24])
+    assert op["scratch_bytes"] == (24 * 4 * 2 if compact else 0)
+    # Live together: the int8 input (40 B, padded to 48), the output (24 B) and the scratch.
+    assert program.plan["arena_bytes"] >= lower_bound_bytes(program.plan) >= 48 + 24 + op["scratch_bytes"]
+    x = torch.randn(1, 40, generator=torch.Generator().manual_seed(1))
+    (ours,), _ = run_program(program.pte, [x.numpy()])
+    np.testing.assert_array_equal(ours, program.run_reference(x)[0].numpy())
 
 
 def test_scratch_is_its_own_alloc_and_reuses_activation_memory():

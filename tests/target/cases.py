@@ -109,19 +109,26 @@ def convolution_case(rng, kind: str, isa: str) -> Case | None:
 
 
 def linear(rng, isa: str, batches: int, in_features: int, out_features: int, per_channel: bool,
-           with_bias: bool = True, with_kernel_sum: bool = True, label: str = "",
+           with_bias: bool = True, with_kernel_sum: bool = True, compact: bool = False, label: str = "",
            x: np.ndarray | None = None) -> Case:
-    """Fully connected on `x` (random by default); kernel_sum (bias + input_offset * row sums, MVE's ctx.buf)
-    passed or NULL."""
+    """Fully connected on `x` (random by default); kernel_sum (bias + input_offset * row sums, MVE's
+    ctx.buf) passed or NULL.
+
+    compact: the reference reads Q15 multipliers and one shift, the kernel the int32 arrays the
+    op adapter expands them into (kernels/ops/op_util.h expand_quant_params)."""
     x = _int8(rng, (batches, in_features)) if x is None else x
     weight = rng.integers(-127, 128, (out_features, in_features), dtype=np.int8)
     bias = rng.integers(-30000, 30000, out_features, dtype=np.int32) if with_bias else None
     in_off, out_off, act_min, act_max = _offsets_and_activation(rng)
     multiplier, shift = _quant(rng, out_features if per_channel else 1)
+    stored_multiplier, stored_shift = multiplier, shift
+    if compact:
+        stored_multiplier, stored_shift = (multiplier >> 16).astype(np.int16), shift[:1]
+        multiplier, shift = stored_multiplier.astype(np.int32) << 16, np.full_like(shift, shift[0])
     tb = None if bias is None else t(bias)
     sums = linear_op.kernel_sum(t(weight), tb, in_off).numpy() if with_kernel_sum else None
-    expected = ops.linear(t(x), t(weight), tb, None if sums is None else t(sums), in_off, out_off, t(multiplier),
-                          t(shift), act_min, act_max).numpy()
+    expected = ops.linear(t(x), t(weight), tb, None if sums is None else t(sums), in_off, out_off,
+                          t(stored_multiplier), t(stored_shift), act_min, act_max).numpy()
     return Case("linear", [in_off, out_off, act_min, act_max, batches, in_features, out_features],
                 [(ROLE_INPUT, x), (ROLE_INPUT, weight), (ROLE_INPUT, bias), (ROLE_INPUT, sums),
                  (ROLE_INPUT, multiplier), (ROLE_INPUT, shift), (ROLE_OUTPUT, expected.nbytes)], [expected],
@@ -449,6 +456,8 @@ def edge_cases(rng, isa: str) -> list[Case]:
         linear(rng, isa, 2, 24, 5, per_channel=False, with_bias=False, with_kernel_sum=False,
                label="linear per-tensor, no bias, no kernel_sum"),
         linear(rng, isa, 1, 33, 7, per_channel=True, label="linear per-channel with kernel_sum"),
+        linear(rng, isa, 2, 40, 24, per_channel=True, compact=True,
+               label="linear per-channel, Q15 multipliers and one shift, expanded"),
         *quantize_cases(rng, BOUNDARY_FLOATS, scale=0.25, zero_point=100),
         # One channel (the contiguous loop), three channels with an odd plane (a partial last vector), and
         # the boundary floats spread over channels and tails.

@@ -19,7 +19,7 @@ from torch.fx import GraphModule, Node
 
 import torch.ao.quantization.fx._decomposed  # noqa: F401  (registers quantized_decomposed::)
 
-from torchmcu import qmath
+from torchmcu.ops._common import requantization_tensors
 
 aten = torch.ops.aten
 qd = torch.ops.quantized_decomposed
@@ -233,11 +233,9 @@ class LoweringContext:
             view.meta["val"] = node.meta["val"].contiguous().view(list(shape))
         return view
 
-    def requant_params(self, real: torch.Tensor) -> tuple[Node, Node]:
-        """Per-channel Q31 multiplier and shift constants for real scales (one shift if cheap: qmath)."""
-        multipliers, shifts = qmath.quantize_multipliers(real.flatten().tolist())
-        multiplier = torch.tensor(multipliers, dtype=torch.int32)
-        shift = torch.tensor(shifts, dtype=torch.int32)
+    def requant_params(self, real: torch.Tensor, compact: bool = False) -> tuple[Node, Node]:
+        """Multiplier and shift constants for real scales (compact: `requantization_tensors`)."""
+        multiplier, shift = requantization_tensors(real.flatten().tolist(), compact)
         return self.add_constant(multiplier, "multiplier"), self.add_constant(shift, "shift")
 
     def int32_bias(self, bias_arg: object, scales: torch.Tensor) -> Node | None:

@@ -17,8 +17,13 @@ def _lower(ctx: LoweringContext, input_arg, weight_arg, bias_arg) -> Node:
         raise NotLowerable("linear weights must be quantized per output feature")
     scales = x.qparams.scale * w_scales
     real = scales / ctx.out.scale
-    # A per-tensor weight needs one multiplier and shift, not one per output feature.
-    multiplier, shift = ctx.requant_params(real[:1] if torch.all(real == real[0]) else real)
+    # A per-tensor weight needs one multiplier and shift, not one per output feature. Per-channel ones are
+    # stored compact (Q15, one shift: half the bytes or less) and expanded into the call's scratch, a few
+    # instructions per feature on each call. Not on Helium: its per-channel kernel is the fastest, so the
+    # expansion would weigh most there (docs/memory.md), and its kernel sums already keep the program
+    # smaller than upstream's.
+    compact = ctx.target.isa != "mve"
+    multiplier, shift = ctx.requant_params(real[:1] if torch.all(real == real[0]) else real, compact=compact)
     bias = ctx.int32_bias(bias_arg, scales)
     act_min, act_max = ctx.activation_range()
     sums = None

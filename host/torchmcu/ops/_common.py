@@ -39,9 +39,44 @@ def pad_nchw(x: torch.Tensor, padding, value: float = 0.0) -> torch.Tensor:
 def requantize_to_int8(
     acc: torch.Tensor, multiplier: torch.Tensor, shift: torch.Tensor, output_offset: int, act_min: int, act_max: int
 ) -> torch.Tensor:
-    """`clamp(requant(acc, m, s) + output_offset)`; m/s broadcast on the last axis."""
-    out = qmath.requantize(acc, multiplier.to(torch.int64), shift.to(torch.int64)) + output_offset
+    """`clamp(requant(acc, m, s) + output_offset)`; m/s broadcast on the last axis (Q15 m: q31_multipliers)."""
+    out = qmath.requantize(acc, q31_multipliers(multiplier), shift.to(torch.int64)) + output_offset
     return qmath.clamp_int8(out, act_min, act_max)
+
+
+def q31_multipliers(multiplier: torch.Tensor) -> torch.Tensor:
+    """The Q31 multipliers a kernel calls CMSIS-NN with: int32 as stored, int16 (Q15) shifted up."""
+    if multiplier.dtype == torch.int16:
+        return multiplier.to(torch.int64) << qmath.Q15_TO_Q31
+    return multiplier.to(torch.int64)
+
+
+def requantization_tensors(reals: list[float], compact: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+    """Multiplier and shift tensors for real scales: Q31 int32, one shift per channel or one for all.
+
+    compact, for an op whose adapter expands requantization into scratch
+    (`requantization_scratch_bytes`): more than one channel store Q15 int16
+    multipliers (half the bytes), and a shift every channel shares once.
+    """
+    if compact and len(reals) > 1:
+        multipliers, shifts = qmath.quantize_multipliers_q15(reals)
+        shifts = shifts[:1] if len(set(shifts)) == 1 else shifts
+        return torch.tensor(multipliers, dtype=torch.int16), torch.tensor(shifts, dtype=torch.int32)
+    multipliers, shifts = qmath.quantize_multipliers(reals)
+    return torch.tensor(multipliers, dtype=torch.int32), torch.tensor(shifts, dtype=torch.int32)
+
+
+def requantization_scratch_bytes(multiplier: torch.Tensor, shift: torch.Tensor) -> int:
+    """Scratch bytes a kernel adapter expands a compact requantization into (kernels/ops/op_util.h).
+
+    CMSIS-NN's per-channel kernels read an int32 multiplier and shift per
+    channel: Q15 (int16) multipliers and a single shift for many channels are
+    written out as such arrays, each 4 bytes per channel, just before the call.
+    """
+    channels = multiplier.numel()
+    expanded_multipliers = channels if multiplier.dtype == torch.int16 else 0
+    expanded_shifts = channels if shift.numel() < channels else 0
+    return 4 * (expanded_multipliers + expanded_shifts)
 
 
 def nhwc_to_nchw(x: torch.Tensor) -> torch.Tensor:

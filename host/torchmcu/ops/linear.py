@@ -1,4 +1,9 @@
-"""torchmcu::linear: int8 fully connected (arm_fully_connected_s8 / _per_channel_s8)."""
+"""torchmcu::linear: int8 fully connected (arm_fully_connected_s8 / _per_channel_s8).
+
+Per-channel requantization may be stored compact: Q15 (int16) multipliers
+and one shift for every output feature. The kernel adapter expands them into
+`scratch` as the int32 arrays CMSIS-NN reads (`requantization_scratch_bytes`).
+"""
 
 import torch
 
@@ -7,7 +12,7 @@ from torchmcu.ops._library import define_op
 
 ARGUMENTS = (
     "Tensor input, Tensor weight, Tensor? bias, Tensor? kernel_sum, int input_offset, int output_offset, "
-    "Tensor multiplier, Tensor shift, int activation_min, int activation_max"
+    "Tensor multiplier, Tensor shift, int activation_min, int activation_max, Tensor? scratch=None"
 )
 
 
@@ -22,7 +27,7 @@ def kernel_sum(weight: torch.Tensor, bias: torch.Tensor | None, input_offset: in
 
 
 def _reference(input, weight, bias, kernel_sum, input_offset, output_offset, multiplier, shift,
-               activation_min, activation_max):
+               activation_min, activation_max, scratch=None):
     if kernel_sum is not None:
         # The kernel sums hold bias + input_offset * row sums: the constant part of every output.
         return requantize_to_int8(to_int64_exact(exact_float64(input) @ exact_float64(weight).T)
@@ -35,7 +40,7 @@ def _reference(input, weight, bias, kernel_sum, input_offset, output_offset, mul
 
 
 def _meta(input, weight, bias, kernel_sum, input_offset, output_offset, multiplier, shift,
-          activation_min, activation_max):
+          activation_min, activation_max, scratch=None):
     return input.new_empty((*input.shape[:-1], weight.shape[0]), dtype=torch.int8)
 
 

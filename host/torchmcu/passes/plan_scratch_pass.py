@@ -10,7 +10,7 @@ from torch.fx import GraphModule, Node
 
 from torchmcu.ops import named_args
 from torchmcu.ops import lstm as lstm_op
-from torchmcu.ops._common import spatial_padding
+from torchmcu.ops._common import requantization_scratch_bytes, spatial_padding
 
 
 def _shape(arg: object) -> list[int]:
@@ -64,6 +64,11 @@ def _lstm(sizer, isa: str, node: Node, a: dict) -> dict[str, int]:
     return {"scratch": lstm_op.scratch_bytes(shape[1] if a["time_major"] else shape[0], _shape(node)[2])}
 
 
+def _linear(sizer, isa: str, node: Node, a: dict) -> dict[str, int]:
+    """The int32 arrays a compact requantization expands into (the same on every ISA)."""
+    return {"scratch": requantization_scratch_bytes(a["multiplier"].meta["val"], a["shift"].meta["val"])}
+
+
 SCRATCH_SIZERS = {
     "conv2d": _conv2d,
     "depthwise_conv2d": _depthwise_conv2d,
@@ -71,6 +76,7 @@ SCRATCH_SIZERS = {
     "batch_matmul": _batch_matmul,
     "avg_pool2d": _avg_pool2d,
     "lstm": _lstm,
+    "linear": _linear,
 }
 
 

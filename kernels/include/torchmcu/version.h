@@ -10,6 +10,6 @@
 #define TORCHMCU_RECORD_MAGIC 0x544d4355u
 #define TORCHMCU_RECORD_FORMAT 1
 /* FNV-1a of every torchmcu:: schema (56 schemas). */
-#define TORCHMCU_OPSET_HASH 0x8647483bu
+#define TORCHMCU_OPSET_HASH 0xb3af87d3u
 
 #endif /* TORCHMCU_VERSION_H_ */
