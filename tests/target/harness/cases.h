@@ -35,8 +35,11 @@ typedef struct {
   void* data[CASE_MAX_BUFFERS];
 } test_case;
 
+/* The status of a case whose parameters or buffers do not fit its op (dispatch, spin, steps). */
+#define BAD_CASE -101
+
 /* Calls the torchmcu kernel for `c->op`; returns its tmcu_status, or -100 for an unknown op
- * and -101 for a case whose parameter/buffer counts do not fit the op. */
+ * and BAD_CASE for a case whose parameter/buffer counts do not fit the op. */
 int32_t dispatch(const test_case* c);
 
 /* OP_STEPS: runs the steps of buffer 0's table (steps.c); returns the first failing step's status. */

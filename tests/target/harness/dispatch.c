@@ -8,8 +8,6 @@
 
 #include "cases.h"
 
-#define BAD_CASE -101
-
 static tmcu_dims dims_at(const int32_t* p) {
   const tmcu_dims d = {p[0], p[1], p[2], p[3]};
   return d;

@@ -57,7 +57,7 @@ static int read_case(int32_t file, test_case* c) {
 /* OP_SPIN: exactly 2 * iterations instructions in the loop (iterations >= 1). */
 static int32_t spin(const test_case* c) {
   if (c->n_params != 1 || c->n_buffers != 0 || c->params[0] < 1) {
-    return -101;
+    return BAD_CASE;
   }
   uint32_t n = (uint32_t)c->params[0];
   __asm__ volatile("1: subs %0, %0, #1\n bne 1b" : "+r"(n) : : "cc");

@@ -15,8 +15,6 @@
 
 #include "cases.h"
 
-#define BAD_CASE -101
-
 static int32_t next_word(const int32_t** word, const int32_t* end, int32_t* value) {
   if (*word >= end) {
     return 0;
