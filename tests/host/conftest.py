@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import importlib
 import warnings
+from collections import Counter
 
 import pytest
 
@@ -15,6 +16,18 @@ from torchmcu.compiler import CompiledProgram, compile as compile_model
 
 def evaluation_inputs(module) -> list:
     return calibration_split(module)[1]
+
+
+def compile_quietly(model, inputs, calibration, **kwargs) -> CompiledProgram:
+    """compile() of an eval-mode model without the export's warnings."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return compile_model(model.eval(), inputs, calibration=calibration, **kwargs)
+
+
+def call_counts(program: CompiledProgram) -> Counter:
+    """How many calls of each op the lowered graph makes, by name ("torchmcu.cat.default")."""
+    return Counter(str(n.target) for n in program.reference.graph.nodes if n.op == "call_function")
 
 
 @functools.lru_cache(maxsize=None)

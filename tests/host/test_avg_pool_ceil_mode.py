@@ -11,8 +11,6 @@ ceil_mode padding for both pools): tests/kernels/test_nn_core.py on the host, te
 
 from __future__ import annotations
 
-import warnings
-from collections import Counter
 
 import numpy as np
 import torch
@@ -22,9 +20,9 @@ from hypothesis import strategies as st
 from torch import nn
 
 from torchmcu.compare import sqnr_db
-from torchmcu.compiler import compile as compile_model
 from torchmcu.lowering.pooling import _ceil_mode_padding
 from torchmcu.run import run_program
+from tests.host.conftest import call_counts, compile_quietly
 
 
 @settings(max_examples=80, deadline=None)
@@ -73,10 +71,8 @@ def _inputs(seed: int):
 def test_ceil_mode_average_pools_lower_and_match_the_reference_and_float():
     torch.manual_seed(0)
     module = CeilModePools().eval()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        program = compile_model(module, _inputs(0), calibration=[_inputs(s) for s in range(1, 8)])
-    ops = Counter(str(n.target) for n in program.reference.graph.nodes if n.op == "call_function")
+    program = compile_quietly(module, _inputs(0), [_inputs(s) for s in range(1, 8)])
+    ops = call_counts(program)
     assert ops["torchmcu.avg_pool2d.default"] == 3
     (refused,) = program.not_lowered
     assert refused.op == "aten.avg_pool2d.default" and "count_include_pad=True" in refused.reason

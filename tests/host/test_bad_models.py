@@ -6,20 +6,13 @@ Never a NaN/inf scale, never a crash deep inside a pass.
 from __future__ import annotations
 
 import math
-import warnings
 
 import pytest
 import torch
 from torch import nn
 
-from torchmcu.compiler import compile as compile_model
 from torchmcu.errors import CompileError
-
-
-def compile_quietly(model, inputs, calibration, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return compile_model(model.eval(), inputs, calibration=calibration, **kwargs)
+from tests.host.conftest import compile_quietly
 
 
 def all_scales_finite(program) -> bool:

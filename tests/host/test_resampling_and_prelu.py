@@ -5,8 +5,6 @@ QEMU, meet the reference through tests/target/cases.py."""
 
 from __future__ import annotations
 
-import warnings
-from collections import Counter
 
 import numpy as np
 import pytest
@@ -15,8 +13,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from torchmcu.compare import sqnr_db
-from torchmcu.compiler import compile as compile_model
 from torchmcu.run import run_program
+from tests.host.conftest import call_counts, compile_quietly
 
 
 class Resampling(nn.Module):
@@ -52,9 +50,7 @@ def _inputs(seed: int):
 def compiled():
     torch.manual_seed(0)
     module = Resampling().eval()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        program = compile_model(module, _inputs(0), calibration=[_inputs(s) for s in range(1, 8)])
+    program = compile_quietly(module, _inputs(0), [_inputs(s) for s in range(1, 8)])
     return module, program
 
 
@@ -62,7 +58,7 @@ def test_every_op_lowers_to_its_kernel_but_an_inexact_bilinear_scale(compiled):
     _, program = compiled
     assert [op.op for op in program.not_lowered] == ["aten.upsample_bilinear2d.vec"]
     assert "is not exactly 10 / 7" in program.not_lowered[0].reason
-    ops = Counter(str(n.target) for n in program.reference.graph.nodes if n.op == "call_function")
+    ops = call_counts(program)
     assert ops["torchmcu.adaptive_pool2d.default"] == 3
     assert ops["torchmcu.avg_pool2d.default"] == 1
     assert ops["torchmcu.max_pool2d.default"] == 2
