@@ -18,6 +18,7 @@ import subprocess
 from pathlib import Path
 
 from torchmcu.errors import TorchMcuError
+from torchmcu.native import cache_dir
 
 SOURCE = "cmsis-nn-checkout"
 
@@ -104,7 +105,7 @@ class CheckoutSizer:
         return tuple((ctypes.c_uint16 * 256).in_dll(self._lib, "sigmoid_table_uint16"))
 
     def _build(self) -> Path:
-        cache = Path(os.environ.get("TORCHMCU_CACHE", Path.home() / ".cache" / "torchmcu")) / "cmsis_nn_sizers"
+        cache = cache_dir() / "cmsis_nn_sizers"
         library = cache / f"libcmsis_nn_{self.content}.so"
         if library.exists():
             return library

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from torchmcu.native import cache_dir
+
 REPO = Path(__file__).resolve().parents[2]
 NN = REPO / "kernels" / "nn"
 
@@ -135,7 +137,7 @@ def library(backend: str = "portable", selection_header: str | None = None) -> c
         headers += sorted((cmsis_nn_path() / "Include").rglob("*.h"))
     for path in sources(backend) + headers + [HARNESS / "dispatch.c", HARNESS / "cases.h"]:
         digest.update(path.read_bytes())
-    cache = Path(os.environ.get("TORCHMCU_CACHE", Path.home() / ".cache" / "torchmcu")) / "nn"
+    cache = cache_dir() / "nn"
     cache.mkdir(parents=True, exist_ok=True)
     so = cache / f"libtmcu_nn_{backend}_{digest.hexdigest()[:16]}.so"
     selection_flags = []

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from torchmcu.native import cache_dir
+
 REPO = Path(__file__).resolve().parents[2]
 HARNESS = Path(__file__).resolve().parent / "harness"
 NN = REPO / "kernels" / "nn"
@@ -197,7 +199,7 @@ def build(machine: Machine, backend: str = "portable") -> Path:
     inputs = _sources(backend) + sorted(HARNESS.glob("*.[hl]*")) + sorted((REPO / "kernels").rglob("*.h"))
     for path in inputs:
         digest.update(path.read_bytes())
-    cache = Path(os.environ.get("TORCHMCU_CACHE", Path.home() / ".cache" / "torchmcu")) / "target"
+    cache = cache_dir() / "target"
     elf = cache / f"{machine.name}-{backend}-{digest.hexdigest()[:16]}.elf"
     if elf.exists():
         return elf
