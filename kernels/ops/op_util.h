@@ -194,6 +194,28 @@ inline tmcu_quant_params quant_params(const Tensor& multiplier, const Tensor& sh
                            static_cast<int32_t>(multiplier.numel())};
 }
 
+#if TORCHMCU_BUILD_USES_CMSIS_NN && TORCHMCU_BUILD_ISA == TORCHMCU_ISA_MVE
+/*
+ * Helium CMSIS-NN firmware has no expansion: the compiler stores compact requantization only for
+ * DSP and scalar targets (lowering/linear.py), and the runner refuses a program planned for another
+ * ISA before any kernel runs (runner.cpp's record check, tests/runtime/test_record.py), so no
+ * program that reaches this adapter carries it. Keeping it cost AD on the M55 321 B of code and
+ * about 44 instructions a linear call (docs/benchmarks.md). Portable firmware on a Helium core runs
+ * programs planned for any core, so it keeps the expansion, as the host does.
+ */
+inline const char* expand_quant_params(const Tensor& multiplier, const Tensor& shift, tmcu_buf /*scratch*/,
+                                       tmcu_quant_params* quant) {
+  if (is_dtype(multiplier, ScalarType::Int) && is_dtype(shift, ScalarType::Int) &&
+      shift.numel() == multiplier.numel()) {
+    *quant = quant_params(multiplier, shift);
+    return nullptr;
+  }
+  if (is_dtype(multiplier, ScalarType::Short) || shift.numel() == 1) {
+    return "compact (int16) requantization is for DSP and scalar targets; compile the program for this CPU";
+  }
+  return "multiplier and shift must be int32, one shift per multiplier";
+}
+#else
 /*
  * The two loops of expand_quant_params, run on every call of a compact layer: blocks of four, no
  * per-element checks, about 3.5 and 1.5 instructions a channel in an -Os Cortex-M4 build, which the
@@ -267,6 +289,7 @@ inline const char* expand_quant_params(const Tensor& multiplier, const Tensor& s
   }
   return nullptr;
 }
+#endif
 
 /* [top, left, bottom, right] from the op's 2- or 4-value padding. */
 inline bool spatial_padding(IntArrayRef padding, int32_t out[4]) {
