@@ -9,6 +9,7 @@ from torch.fx import GraphModule, Node
 from torch.fx.passes.infra.pass_base import PassBase, PassResult
 
 from torchmcu.passes.permuted_view import permuted_view
+from torchmcu.zero_copy_parts import cat_is_one_range, slice_is_one_range
 
 mcu = torch.ops.torchmcu
 aten = torch.ops.aten
@@ -59,16 +60,17 @@ class FoldTransposesPass(PassBase):
     parts of a `cat` (the axis remapped), one read only by slices, views and
     transposes (each slice's box remapped; each view split per
     `permuted_view`), so an NCHW region such as ShuffleNet's chunk, cat and
-    channel shuffle can run NHWC. Those moves can leave more transposes than
-    they remove when nothing cancels at the end (a slice per part, a view's
-    transpose split in two), so the graph is folded both with and without them
-    and the one with fewer transposes (then fewer transposed bytes) is kept.
+    channel shuffle can run NHWC. Those moves can cost more than they save:
+    a transpose split in two that nothing cancels later, or a slice or cat that
+    was one byte range of a kernel's output (zero-copy, no call) and is not one
+    in the new layout. So the graph is folded both with and without them and
+    the one with fewer data-movement calls (then fewer elements moved) is kept.
     """
 
     def call(self, gm: GraphModule) -> PassResult:
         moved = copy.deepcopy(gm)
         modified = self._fold_all(gm, move_data_movement=False)
-        if self._fold_all(moved, move_data_movement=True) and _transpose_cost(moved) < _transpose_cost(gm):
+        if self._fold_all(moved, move_data_movement=True) and _copy_cost(moved) < _copy_cost(gm):
             return PassResult(moved, True)
         return PassResult(gm, modified)
 
@@ -229,7 +231,29 @@ def _new(gm: GraphModule, target, source: Node, shape_or_perm: list[int], meta: 
     return node
 
 
-def _transpose_cost(gm: GraphModule) -> tuple[int, int]:
-    """(transpose calls, elements they move): what the moves must lower to be kept."""
-    transposes = [n for n in gm.graph.nodes if _is_transpose(n)]
-    return len(transposes), sum(n.meta["val"].numel() for n in transposes)
+def _copy_cost(gm: GraphModule) -> tuple[int, int]:
+    """(data-movement calls, elements they move): transposes, and the slices and cats the arena
+    planner cannot make zero-copy (torchmcu.zero_copy_parts: one byte range of a kernel's output)."""
+    copies = [n for n in gm.graph.nodes
+              if _is_transpose(n) or (_is_call(n, mcu.slice.default) and not _slice_may_be_free(n))
+              or (_is_call(n, mcu.cat.default) and not _cat_may_be_free(n))]
+    return len(copies), sum(n.meta["val"].numel() for n in copies)
+
+
+def _slice_may_be_free(node: Node) -> bool:
+    source, _, step, size = node.args
+    return (source.op != "get_attr" and not _is_call(source, aten.view.default)
+            and slice_is_one_range(list(source.meta["val"].shape), step, size))
+
+
+def _cat_may_be_free(node: Node) -> bool:
+    parts, dim = node.args
+    if len(set(parts)) != len(parts) or not cat_is_one_range(list(node.meta["val"].shape), dim):
+        return False
+    for part in parts:
+        reader = node
+        while _is_call(part, aten.view.default) and set(part.users) == {reader}:
+            reader, part = part, part.args[0]
+        if part.op != "call_function" or set(part.users) != {reader}:
+            return False
+    return True
