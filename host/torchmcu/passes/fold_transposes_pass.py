@@ -8,7 +8,7 @@ import torch
 from torch.fx import GraphModule, Node
 from torch.fx.passes.infra.pass_base import PassBase, PassResult
 
-from torchmcu.passes.permuted_view import permuted_view
+from torchmcu.passes.permuted_view import PermutedView, permuted_view
 from torchmcu.zero_copy_parts import cat_is_one_range, slice_is_one_range
 
 mcu = torch.ops.torchmcu
@@ -182,9 +182,8 @@ class FoldTransposesPass(PassBase):
         for reader in readers:
             if _is_call(reader, aten.view.default):
                 split = permuted_view(list(source.meta["val"].shape), perm, list(reader.meta["val"].shape))
-                if split is None or not (_is_identity(split.before)
-                                         or not _only_moves_unit_dims(split.grouped, split.after)):
-                    return False  # not a regrouping, or the transpose would only cross the view
+                if split is None or not _moves_on(split):
+                    return False
                 rewrites[reader] = split
             elif not (_is_call(reader, mcu.slice.default) or _is_transpose(reader)):
                 return False
@@ -201,7 +200,7 @@ class FoldTransposesPass(PassBase):
                 self._transpose_after(gm, reader, perm)
         return True
 
-    def _view_then_transpose(self, gm: GraphModule, view: Node, source: Node, split) -> None:
+    def _view_then_transpose(self, gm: GraphModule, view: Node, source: Node, split: PermutedView) -> None:
         """Replace view(T(source)) by its `permuted_view` form."""
         with gm.graph.inserting_before(view):
             value = source
@@ -219,6 +218,12 @@ class FoldTransposesPass(PassBase):
         with gm.graph.inserting_after(node):
             after = _new(gm, mcu.transpose.default, node, list(perm), node.meta)
         node.replace_all_uses_with(after, delete_user_cb=lambda user: user is not after)
+
+
+def _moves_on(split: PermutedView) -> bool:
+    """The transpose gets past the view: whole, or with a real transpose of whole dims after it
+    (one whose after part only moves unit dims is the transpose it was, before the view)."""
+    return _is_identity(split.before) or not _only_moves_unit_dims(split.grouped, split.after)
 
 
 def _new(gm: GraphModule, target, source: Node, shape_or_perm: list[int], meta: dict) -> Node:
@@ -241,12 +246,16 @@ def _copy_cost(gm: GraphModule) -> tuple[int, int]:
 
 
 def _slice_may_be_free(node: Node) -> bool:
+    """zero_copy_parts aliases a step-1 slice that is one byte range of a planned, non-constant
+    tensor; a view's output is not planned on its own (its base is)."""
     source, _, step, size = node.args
     return (source.op != "get_attr" and not _is_call(source, aten.view.default)
             and slice_is_one_range(list(source.meta["val"].shape), step, size))
 
 
 def _cat_may_be_free(node: Node) -> bool:
+    """zero_copy_parts writes a cat's parts in place when each is one byte range of the output and
+    the output of its own kernel call (seen through views), read by this cat alone."""
     parts, dim = node.args
     if len(set(parts)) != len(parts) or not cat_is_one_range(list(node.meta["val"].shape), dim):
         return False

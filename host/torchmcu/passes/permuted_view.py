@@ -57,9 +57,7 @@ def _atoms(shape: list[int], perm: list[int], view_shape: list[int]) -> tuple[li
                 if sizes[atom] % wanted:
                     return None
                 # Split the atom: its outer part (stride-major) comes first in both orders.
-                inner = len(sizes) + len(shape)
-                while inner in sizes:
-                    inner += 1
+                inner = max(sizes) + 1
                 sizes[inner] = sizes[atom] // wanted
                 sizes[atom] = wanted
                 memory.insert(memory.index(atom) + 1, inner)
