@@ -54,14 +54,22 @@ def _range_offset(whole: list[int], starts: list[int], sizes: list[int]) -> int 
     return sum(start * stride for start, stride in zip(starts, strides))
 
 
+def slice_is_one_range(whole: list[int], steps: list[int], sizes: list[int]) -> bool:
+    """A slice (`steps`, `sizes`) of a row-major `whole` that is one contiguous byte range."""
+    return all(step == 1 for step in steps) and _range_offset(list(whole), [0] * len(whole), list(sizes)) is not None
+
+
+def cat_is_one_range(whole: list[int], dim: int) -> bool:
+    """Each part of a cat along `dim` into a row-major `whole` is one contiguous byte range."""
+    return all(size == 1 for size in list(whole)[:dim % len(whole)])
+
+
 def _alias_slice(node: Node, planned: set[TensorSpec]) -> bool:
     source, starts, steps, sizes = node.args[:4]
     base, spec = _spec(source), _spec(node)
-    if base not in planned or spec not in planned or base.const or any(step != 1 for step in steps):
+    if base not in planned or spec not in planned or base.const or not slice_is_one_range(base.shape, steps, sizes):
         return False
     offset = _range_offset(list(base.shape), list(starts), list(sizes))
-    if offset is None:
-        return False
     spec.storage_base, spec.storage_base_offset = base, offset * base.dtype.itemsize
     return True
 
@@ -83,8 +91,7 @@ def _alias_cat(node: Node, planned: set[TensorSpec]) -> bool:
     whole = _spec(node)
     if whole not in planned or len(set(parts)) != len(parts):
         return False
-    shape = list(whole.shape)
-    if any(size != 1 for size in shape[:dim % len(shape)]):
+    if not cat_is_one_range(whole.shape, dim):
         return False
     producers = [_producer(part, node) for part in parts]
     if not all(p is not None and _spec(p) in planned for p in producers) or len(set(producers)) != len(producers):
