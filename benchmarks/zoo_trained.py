@@ -37,6 +37,7 @@ import zoo_ceiling  # noqa: E402
 
 CLASSES = 10
 TASK_SEED = 123
+HELD_OUT_SEED = 2  # held-out images: 256 for the table (its SQNR over the first 16), 16 for --layers
 
 
 def task_images(count: int, size: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -57,6 +58,7 @@ def trained(name: str, steps: int) -> tuple[torch.nn.Module, int]:
     from torchmcu.native import cache_dir
 
     entry = zoo.load(name)
+    from _zoo_common import reestimate_batch_norm  # importable once zoo.load has put the zoo on sys.path
     size = entry.example_inputs()[0].shape[-1]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -76,16 +78,16 @@ def trained(name: str, steps: int) -> tuple[torch.nn.Module, int]:
         optimizer.step()
         schedule.step()
     images, _ = task_images(64, size, seed=1)
-    zoo_reestimate(module, images)
+    reestimate_batch_norm(module, [(x[None],) for x in images])
     cached.parent.mkdir(parents=True, exist_ok=True)
     torch.save(module.state_dict(), cached)
     return module.eval(), size
 
 
-def zoo_reestimate(module: torch.nn.Module, images: torch.Tensor) -> None:
-    import _zoo_common
-
-    _zoo_common.reestimate_batch_norm(module, [(x[None],) for x in images])
+def calibration_samples(size: int) -> list[tuple[torch.Tensor]]:
+    """The 32 task images every program is calibrated on, one sample each."""
+    images, _ = task_images(32, size, seed=3)
+    return [(x[None],) for x in images]
 
 
 def measure(name: str, steps: int, activation_ranges: str = "minmax") -> str:
@@ -93,15 +95,15 @@ def measure(name: str, steps: int, activation_ranges: str = "minmax") -> str:
     from torchmcu.run import run_program
 
     module, size = trained(name, steps)
-    held_out, labels = task_images(256, size, seed=2)
-    calibration, _ = task_images(32, size, seed=3)
+    held_out, labels = task_images(256, size, seed=HELD_OUT_SEED)
+    calibration = calibration_samples(size)
     example = (held_out[:1],)
     with torch.no_grad():
         float_logits = module(held_out)
     accuracy = (float_logits.argmax(1) == labels).float().mean().item()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        program = compile_model(module, example, target=zoo.TARGET, calibration=[(x[None],) for x in calibration],
+        program = compile_model(module, example, target=zoo.TARGET, calibration=calibration,
                                 activation_ranges=activation_ranges)
     int8_logits = torch.cat([program.run_reference(x[None])[0] for x in held_out])
     ours, _ = run_program(program.pte, [example[0].numpy()])
@@ -119,11 +121,10 @@ def print_layers(name: str, steps: int) -> None:
     from torchmcu.report.layer_compare import compare_model, format_report
 
     module, size = trained(name, steps)
-    held_out, _ = task_images(16, size, seed=2)
-    calibration, _ = task_images(32, size, seed=3)
+    held_out, _ = task_images(16, size, seed=HELD_OUT_SEED)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        report = compare_model(module, (held_out[:1],), [(x[None],) for x in calibration], zoo.TARGET,
+        report = compare_model(module, (held_out[:1],), calibration_samples(size), zoo.TARGET,
                                samples=[(x[None],) for x in held_out])
     print(format_report(report))
 

@@ -34,11 +34,7 @@ def call_counts(program: CompiledProgram) -> Counter:
 def compiled_model(name: str, target: str = "cortex-m55") -> tuple[CompiledProgram, object]:
     """(program, model module) for tests/models/<name>.py, calibrated on all but the held-out samples."""
     module = importlib.import_module(f"tests.models.{name}")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        program = compile_model(
-            module.model(), module.example_inputs(), target=target, calibration=calibration_split(module)[0]
-        )
+    program = compile_quietly(module.model(), module.example_inputs(), calibration_split(module)[0], target=target)
     return program, module
 
 

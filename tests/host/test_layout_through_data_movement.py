@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import warnings
 
 import numpy as np
 import pytest
@@ -19,10 +18,11 @@ import torch
 from torch import fx, nn
 
 from torchmcu.compare import sqnr_db
-from torchmcu.compiler import compile as compile_model
 from torchmcu.passes import FoldTransposesPass
 from torchmcu.passes.permuted_view import permuted_view
 from torchmcu.run import run_program
+
+from tests.host.conftest import compile_quietly
 
 mcu, aten = torch.ops.torchmcu, torch.ops.aten
 TO_NCHW, TO_NHWC = [0, 3, 1, 2], [0, 2, 3, 1]
@@ -194,9 +194,7 @@ def test_a_shufflenet_style_model_keeps_only_its_channel_shuffles_and_equals_the
     module = ShuffleBlocks().eval()
     example = (torch.randn(1, 3, 16, 16),)
     calibration = [(torch.randn(1, 3, 16, 16),) for _ in range(8)]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        program = compile_model(module, example, target="cortex-m3", calibration=calibration, strict=True)
+    program = compile_quietly(module, example, calibration, target="cortex-m3", strict=True)
     ops = [op["op"] for op in program.plan["ops"]]
     assert ops.count("torchmcu::transpose.out") == 3, ops  # the three shuffles
     ours, _ = run_program(program.pte, [example[0].numpy()])
